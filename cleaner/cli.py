@@ -1,0 +1,393 @@
+"""The ``clean`` command.
+
+``rules`` and ``bench`` are reserved first words (subcommands); anything else is
+``clean [OPTIONS] [INPUT...]``. A file literally named ``rules`` is reached as
+``./rules``. Exit codes are listed in :data:`EXIT_CODES` and in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from cleaner import __version__
+from cleaner.engine import Cleaner
+from cleaner.errors import (
+    CleanerError,
+    InputError,
+    RuleLoadError,
+    RuleRuntimeError,
+    UnknownPublisherError,
+)
+from cleaner.fixes import Normalization
+from cleaner.model import Result
+from cleaner.ruleset import ENV_VAR, RuleSet
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # a rule example failed, or lint found errors
+EXIT_USAGE = 2  # bad usage, unreadable input, broken pack, unknown publisher
+EXIT_REJECTS = 3  # reserved: corpus mode finished but wrote rejects
+EXIT_RULE_FAILED = 4  # --strict and a rule failed or timed out on a document
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES = {
+    EXIT_OK: "success",
+    EXIT_FAILED: "a rule example failed (rules test) or lint found errors (rules lint)",
+    EXIT_USAGE: "bad usage, unreadable input, invalid UTF-8, broken pack, unknown publisher",
+    EXIT_REJECTS: "reserved for corpus mode: finished, but some records went to rejects",
+    EXIT_RULE_FAILED: "--strict and a rule failed or timed out on a document",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+}
+
+SUBCOMMANDS = ("rules", "bench")
+
+MAIN_EPILOG = f"""\
+examples:
+  clean article.txt                       clean a file, print the article
+  clean - < article.txt                   the same from stdin (so is plain 'clean')
+  clean --explain article.txt             also list every removal on stderr
+  clean --diff article.txt                show a unified diff instead of the text
+  clean --url https://www.benzinga.com/x article.txt
+  clean --publisher benzinga article.txt
+  clean rules list                        the packs, their domains and rule counts
+  clean rules test my-packs/              run pack examples (exit 1 on a failure)
+
+subcommands (reserved first words): rules, bench
+user packs: --rules DIR (repeatable) or {ENV_VAR}=DIR{os.pathsep}DIR
+exit codes: {"; ".join(f"{k} {v}" for k, v in EXIT_CODES.items())}
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with our usage code and a one-line hint."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _rule_options() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("rule packs")
+    g.add_argument("--rules", action="append", default=[], metavar="DIR",
+                   help="also load packs from DIR (a folder or one .yaml); repeatable; "
+                        "a pack with a built-in pack's id replaces it")
+    g.add_argument("--no-builtin", action="store_true", help="do not load the built-in packs")
+    return p
+
+
+def _main_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="clean", parents=[_rule_options()],
+        description="Strip publisher boilerplate from scraped news text. INPUT is one "
+                    "paragraph per line; '-' or nothing reads stdin.",
+        epilog=MAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="text files, or - for stdin")
+    p.add_argument("--version", action="store_true", help="print version and rule-set hash")
+    ctx = p.add_argument_group("document context")
+    ctx.add_argument("--url", help="the page URL: selects the pack of its host")
+    ctx.add_argument("--publisher", help="pack id, alias or domain (case-insensitive)")
+    ctx.add_argument("--date", help="publication date YYYY-MM-DD (for dated rules)")
+    ctx.add_argument("--language", help="ISO 639-1 language code (for language-bound rules)")
+    out = p.add_argument_group("output")
+    out.add_argument("--explain", action="store_true",
+                     help="list each removal on stderr: line, rule id, category, action, text")
+    out.add_argument("--diff", action="store_true", help="print a unified diff, not the text")
+    sel = p.add_argument_group("selection")
+    sel.add_argument("--no-common", action="store_true", help="do not apply the common pack")
+    sel.add_argument("--no-detect", action="store_true",
+                     help="do not detect publishers by fingerprint lines")
+    sel.add_argument("--only", action="append", metavar="PACK",
+                     help="apply only these packs (repeatable)")
+    norm = p.add_argument_group("normalisation (all on by default)")
+    norm.add_argument("--no-repair", action="store_true",
+                      help="no mojibake / HTML-entity repair")
+    norm.add_argument("--no-nfc", action="store_true", help="no Unicode NFC normalisation")
+    norm.add_argument("--no-whitespace", action="store_true",
+                      help="no whitespace tidy (trim lines, collapse runs and blank lines)")
+    guards = p.add_argument_group("guards")
+    guards.add_argument("--max-cut-share", type=float, default=0.5, metavar="SHARE",
+                        help="a cut removing more than this share of a document's characters "
+                             "removes only its trigger line (default 0.5)")
+    guards.add_argument("--rule-timeout", type=float, default=0.5, metavar="SECONDS",
+                        help="per-regex time limit; a rule that exceeds it is skipped for "
+                             "that document (default 0.5)")
+    guards.add_argument("--strict", action="store_true",
+                        help="stop with exit 4 when a rule fails or times out")
+    guards.add_argument("--errors", choices=("strict", "replace"), default="strict",
+                        help="invalid UTF-8: fail (default) or replace with U+FFFD")
+    guards.add_argument("--engine", choices=("fast", "reference"), default="fast",
+                        help=argparse.SUPPRESS)
+    return p
+
+
+def _rules_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="clean rules", description="Inspect, test and lint rule packs.")
+    sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    parent = _rule_options()
+    ls = sub.add_parser("list", parents=[parent], help="list packs, or the rules of one pack")
+    ls.add_argument("pack", nargs="?", help="list this pack's rules")
+    show = sub.add_parser("show", parents=[parent], help="show a pack or a rule (pack/rule)")
+    show.add_argument("id")
+    for name, what in (("test", "run pack examples; exit 1 on a failure"),
+                       ("lint", "check packs beyond the schema; exit 1 on errors")):
+        sp = sub.add_parser(name, parents=[parent], help=what)
+        sp.add_argument("paths", nargs="*", metavar="PATH",
+                        help="pack files or folders to check (default: every loaded pack)")
+        if name == "lint":
+            sp.add_argument("--strict", action="store_true", help="warnings fail too")
+    for sp in sub.choices.values():
+        sp.error = p.error  # type: ignore[method-assign]
+    return p
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _load(paths: Sequence[str], builtin: bool = True) -> RuleSet:
+    return RuleSet.load(paths, builtin=builtin)
+
+
+def _read(name: str, errors: str) -> str:
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        label = "<stdin>"
+    else:
+        path = Path(name)
+        if path.is_dir():
+            raise InputError(f"{name}: is a directory (corpus mode comes later; give files)")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{name}: {exc.strerror or exc}") from exc
+        label = name
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if errors == "replace":
+            return data.decode("utf-8", errors="replace")
+        raise InputError(
+            f"{label}: invalid UTF-8 at byte offset {exc.start} ({exc.reason}); "
+            "use --errors replace to substitute U+FFFD") from exc
+
+
+def _write(stream: TextIO, text: str) -> None:
+    stream.buffer.write(text.encode("utf-8", "surrogateescape")) if hasattr(
+        stream, "buffer") else stream.write(text)
+
+
+def explain(result: Result, label: str) -> str:
+    """The ``--explain`` report for one document."""
+    packs = ", ".join(
+        f"{p.id} ({p.reason}{': ' + p.detail if p.detail and p.reason != 'explicit' else ''})"
+        for p in result.packs
+    ) or "none"
+    out = [f"{label}: packs {packs}"]
+    width = max((len(r.rule_id) for r in result.removals), default=0)
+    for r in result.removals:
+        what = r.action if r.trigger_line is None or r.trigger_line == r.line else \
+            f"{r.action} (from line {r.trigger_line})"
+        out.append(f"  line {r.line:>4}  {r.rule_id:<{width}}  {r.category:<14} {what:<10} "
+                   f"{r.text}")
+    for n in result.warnings:
+        out.append(f"  warning: {n}")
+    chars = sum(len(r.text) for r in result.removals)
+    out.append(f"  {len(result.removals)} removal(s), {chars} characters")
+    return "\n".join(out) + "\n"
+
+
+def _cleaner(args: argparse.Namespace, rules: RuleSet) -> Cleaner:
+    return Cleaner(
+        rules, common=not args.no_common, detect=not args.no_detect, packs=args.only,
+        normalization=Normalization(repair=not args.no_repair, nfc=not args.no_nfc,
+                                    whitespace=not args.no_whitespace),
+        max_cut_share=args.max_cut_share, rule_timeout=args.rule_timeout or None,
+        strict=args.strict, engine=args.engine,
+    )
+
+
+def _run_clean(argv: Sequence[str]) -> int:
+    args = _main_parser().parse_args(argv)
+    rules = _load(args.rules, builtin=not args.no_builtin)
+    if args.version:
+        n_rules = sum(len(p.rules) for p in rules.packs)
+        print(f"boilerclean {__version__} (rules {rules.hash}: {len(rules.packs)} packs, "
+              f"{n_rules} rules)")
+        return EXIT_OK
+    if not 0 < args.max_cut_share <= 1:
+        raise InputError("--max-cut-share must be in (0, 1]")
+    if args.publisher:
+        rules.resolve(args.publisher)  # unknown names stop here, before any input is read
+    cleaner = _cleaner(args, rules)
+    inputs = args.inputs or ["-"]
+    for name in inputs:
+        text = _read(name, args.errors)
+        result = cleaner.clean(text, url=args.url, publisher=args.publisher, date=args.date,
+                               language=args.language)
+        label = "<stdin>" if name == "-" else name
+        if args.explain:
+            _write(sys.stderr, explain(result, label))
+        if args.diff:
+            diff = difflib.unified_diff(
+                text.split("\n"), result.text.split("\n"),
+                fromfile=f"a/{label}", tofile=f"b/{label}", lineterm="")
+            _write(sys.stdout, "".join(d + "\n" for d in diff))
+        else:
+            out = result.text
+            _write(sys.stdout, out if not out or out.endswith("\n") else out + "\n")
+    return EXIT_OK
+
+
+# -- clean rules ------------------------------------------------------------------------------
+def _run_rules(argv: Sequence[str]) -> int:
+    args = _rules_parser().parse_args(argv)
+    extra = list(args.rules) + list(getattr(args, "paths", []) or [])
+    rules = _load(extra, builtin=not args.no_builtin)
+    if args.action == "list":
+        return _rules_list(rules, args.pack)
+    if args.action == "show":
+        return _rules_show(rules, args.id)
+    only = _packs_in(rules, args.paths) if args.paths else None
+    if args.action == "test":
+        return _rules_test(rules, only)
+    return _rules_lint(rules, only, args.strict)
+
+
+def _packs_in(rules: RuleSet, paths: Sequence[str]) -> set[str]:
+    from cleaner.loader import pack_id_of
+
+    wanted: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
+        wanted |= {pack_id_of(str(f)) for f in files}
+    return wanted & {p.id for p in rules.packs}
+
+
+def _rules_list(rules: RuleSet, pack_id: str | None) -> int:
+    if pack_id:
+        pack = rules.pack(rules.resolve(pack_id))
+        for r in pack.rules:
+            scope = ""
+            if r.scope is not None:
+                scope = f" head:{r.scope.head}" if r.scope.head else f" tail:{r.scope.tail}"
+            print(f"{r.id:<40} {r.action:<10} {r.category:<14} {r.matcher.kind}{scope}")
+        return EXIT_OK
+    print(f"{'pack':<16} {'kind':<9} {'rules':>5} {'examples':>8}  publisher (domains)")
+    for p in rules.packs:
+        domains = f" ({', '.join(p.domains)})" if p.domains else ""
+        origin = "  [user]" if p.origin == "user" else ""
+        print(f"{p.id:<16} {p.kind:<9} {len(p.rules):>5} {len(p.examples):>8}  "
+              f"{p.publisher}{domains}{origin}")
+    return EXIT_OK
+
+
+def _rules_show(rules: RuleSet, ident: str) -> int:
+    rule = rules.find_rule(ident)
+    if rule is not None:
+        m = rule.matcher
+        loc = rule.location
+        print(f"id:        {rule.id}")
+        if loc:
+            print(f"defined:   {loc}")
+        print(f"matcher:   {m.kind}{' (ignore case)' if m.ignore_case else ''}")
+        for pattern in m.patterns:
+            print(f"           {pattern}")
+        print(f"action:    {rule.action}")
+        print(f"category:  {rule.category}")
+        if rule.scope:
+            print(f"scope:     {'head' if rule.scope.head else 'tail'} "
+                  f"{rule.scope.head or rule.scope.tail}")
+        for name in ("max_words", "unless", "valid_from", "valid_until", "max_cut_share"):
+            value = getattr(rule, name)
+            if value is not None:
+                print(f"{name + ':':<10} {value}")
+        print(f"why:       {rule.why}")
+        pack = rules.pack(rule.pack)
+        for ex in pack.examples:
+            refs = {r if "/" in r else f"{pack.id}/{r}" for r in ex.fires}
+            near = {r if "/" in r else f"{pack.id}/{r}" for r in ex.near_miss_for}
+            if rule.id in refs:
+                print(f"example:   {ex.name} (fires)")
+            if rule.id in near:
+                print(f"example:   {ex.name} (near miss)")
+        return EXIT_OK
+    pack = rules.pack(rules.resolve(ident))
+    print(f"pack:         {pack.id} ({pack.kind}, {pack.origin})")
+    print(f"publisher:    {pack.publisher}")
+    print(f"file:         {pack.path}")
+    for label, values in (("aliases", pack.aliases), ("domains", pack.domains),
+                          ("extends", pack.extends), ("fingerprints", pack.fingerprints),
+                          ("sources", pack.sources)):
+        for i, value in enumerate(values):
+            print(f"{label + ':' if i == 0 else '':<13} {value}")
+    print(f"rules:        {len(pack.rules)}")
+    for r in pack.rules:
+        print(f"  {r.id:<40} {r.action:<10} {r.category}")
+    print(f"examples:     {len(pack.examples)}")
+    return EXIT_OK
+
+
+def _rules_test(rules: RuleSet, only: set[str] | None) -> int:
+    from cleaner.testing import run_examples
+
+    outcomes = run_examples(Cleaner(rules), only)
+    failed = [o for o in outcomes if not o.passed]
+    for o in failed:
+        for line in o.lines():
+            print(line)
+    print(f"{len(outcomes)} examples, {len(outcomes) - len(failed)} passed, {len(failed)} failed",
+          file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _rules_lint(rules: RuleSet, only: set[str] | None, strict: bool) -> int:
+    from cleaner.lint import lint
+
+    problems = lint(rules, only)
+    for p in problems:
+        print(p)
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return EXIT_FAILED if errors or (strict and warnings) else EXIT_OK
+
+
+# -- entry point -------------------------------------------------------------------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit code (the console script exits with it)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] == "rules":
+            return _run_rules(args[1:])
+        if args and args[0] == "bench":
+            from cleaner.bench import main as bench_main
+
+            return bench_main(args[1:])
+        return _run_clean(args)
+    except RuleLoadError as exc:
+        print(str(exc), file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in rule packs", file=sys.stderr)
+        return EXIT_USAGE
+    except RuleRuntimeError as exc:
+        print(f"clean: {exc}", file=sys.stderr)
+        return EXIT_RULE_FAILED
+    except (UnknownPublisherError, InputError, CleanerError) as exc:
+        print(f"clean: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("clean: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (clean x | head); not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def entry() -> NoReturn:  # pragma: no cover - thin wrapper for python -m
+    sys.exit(main())

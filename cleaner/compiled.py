@@ -1,0 +1,132 @@
+"""A rule set compiled once: patterns, guards and the one-pass literal prefilter.
+
+The prefilter is a single Aho-Corasick automaton over the case-folded required literals
+of every rule and fingerprint of every loaded pack. One scan of a document proposes
+(line, rule) pairs; the engine keeps those whose pack the document selected and confirms
+each with the rule's real pattern. The automaton is built once for all packs, so its
+cost does not multiply with the combinations of packs documents select.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import ahocorasick
+import regex
+
+from cleaner.fixes import tidy_line
+from cleaner.matchers import compile_matcher
+from cleaner.model import Rule
+from cleaner.ruleset import RuleSet
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule with its compiled pattern and guards; ``index`` is its place in the set."""
+
+    rule: Rule
+    index: int
+    pattern: regex.Pattern[str]
+    literals: frozenset[str] | None
+    unless: regex.Pattern[str] | None
+
+    @property
+    def is_cut(self) -> bool:
+        return self.rule.action in ("cut-after", "cut-before")
+
+    def fires(self, key: str, timeout: float | None) -> bool:
+        """Does the rule fire on this (trimmed, non-blank) line? May raise TimeoutError."""
+        rule = self.rule
+        if rule.max_words is not None and len(key.split()) > rule.max_words:
+            return False
+        if self.pattern.search(key, timeout=timeout) is None:
+            return False
+        return self.unless is None or self.unless.search(key, timeout=timeout) is None
+
+    def strip(self, key: str, timeout: float | None) -> tuple[str, list[tuple[int, int, str]]]:
+        """Remove every match from the line; returns the rest (tidied) and the spans."""
+        spans = [(m.start(), m.end(), m.group())
+                 for m in self.pattern.finditer(key, timeout=timeout) if m.end() > m.start()]
+        if not spans:
+            return key, []
+        parts, last = [], 0
+        for start, end, _ in spans:
+            parts.append(key[last:start])
+            last = end
+        parts.append(key[last:])
+        return tidy_line("".join(parts)), spans
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledFingerprint:
+    pack: str
+    index: int
+    pattern: regex.Pattern[str]
+    literals: frozenset[str] | None
+
+
+def _compile_rule(rule: Rule, index: int) -> CompiledRule:
+    matcher = compile_matcher(rule.matcher)
+    literals = matcher.literals
+    if literals is not None and any("\n" in lit for lit in literals):
+        literals = None  # cannot occur in a line; let the real pattern decide everywhere
+    unless = regex.compile(rule.unless) if rule.unless else None
+    return CompiledRule(rule, index, matcher.pattern, literals, unless)
+
+
+class CompiledIndex:
+    """Everything the engines need from a rule set, built once and then read-only."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        from cleaner.matchers.factors import required_literals
+
+        self.ruleset = ruleset
+        self.rules: list[CompiledRule] = []
+        self.pack_rules: dict[str, list[CompiledRule]] = {}
+        self.fingerprints: list[CompiledFingerprint] = []
+        for pack in ruleset.packs:
+            bucket = self.pack_rules.setdefault(pack.id, [])
+            for rule in pack.rules:
+                compiled = _compile_rule(rule, len(self.rules))
+                self.rules.append(compiled)
+                bucket.append(compiled)
+            if pack.kind == "shared":
+                continue
+            for source in pack.fingerprints:
+                lits = required_literals(source)
+                self.fingerprints.append(CompiledFingerprint(
+                    pack.id, len(self.fingerprints), regex.compile(source), lits))
+        self.unfiltered_rules = [r for r in self.rules if r.literals is None]
+        self.unfiltered_fingerprints = [f for f in self.fingerprints if f.literals is None]
+        self.automaton = self._build_automaton()
+
+    def _build_automaton(self) -> ahocorasick.Automaton | None:
+        targets: dict[str, list[int]] = {}
+        for r in self.rules:
+            for lit in r.literals or ():
+                targets.setdefault(lit, []).append(r.index)
+        for f in self.fingerprints:
+            for lit in f.literals or ():
+                targets.setdefault(lit, []).append(-1 - f.index)
+        if not targets:
+            return None
+        automaton = ahocorasick.Automaton()
+        for lit, ids in targets.items():
+            automaton.add_word(lit, tuple(ids))
+        automaton.make_automaton()
+        return automaton
+
+    def scan(self, folded: str) -> Iterator[tuple[int, int]]:
+        """(line index, target) for each literal hit; target >= 0 a rule, < 0 a fingerprint.
+
+        ``folded`` is the document's lines, case-folded and joined by ``\\n``.
+        """
+        if self.automaton is None:
+            return
+        line, previous = 0, 0
+        for end, ids in self.automaton.iter(folded):
+            line += folded.count("\n", previous, end)
+            previous = end
+            for target in ids:
+                yield line, target

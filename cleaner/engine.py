@@ -1,0 +1,222 @@
+"""The :class:`Cleaner`: compile a rule set once, clean many documents with it.
+
+A Cleaner is immutable after construction, so threads may share one. It pickles as its
+pack sources and options (compiled regexes and automata from C libraries often cannot be
+pickled); unpickling recompiles once per process and reuses that for every later copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cleaner import fast, reference
+from cleaner.compiled import CompiledIndex
+from cleaner.errors import InputError
+from cleaner.fixes import Lines, Normalization, prepare, squeeze_blank_lines
+from cleaner.model import Document, PackSource, Result
+from cleaner.passes import LineMatcher, Work, run_passes
+from cleaner.ruleset import RuleSet
+from cleaner.selection import select_packs
+
+EngineName = Literal["fast", "reference"]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Everything besides the rules that decides what cleaning does."""
+
+    common: bool = True
+    detect: bool = True
+    only: frozenset[str] | None = None
+    normalization: Normalization = field(default_factory=Normalization)
+    max_cut_share: float = 0.5
+    fingerprint_zone: int = 12
+    rule_timeout: float | None = 0.5
+    strict: bool = False
+    engine: EngineName = "fast"
+
+
+_COMPILED: dict[str, CompiledIndex] = {}
+_COMPILED_LOCK = threading.Lock()
+
+
+def _compiled_for(ruleset: RuleSet) -> CompiledIndex:
+    """One compiled index per rule-set hash per process (hash-less sets compile anew)."""
+    if not ruleset.hash:
+        return CompiledIndex(ruleset)
+    with _COMPILED_LOCK:
+        index = _COMPILED.get(ruleset.hash)
+        if index is None:
+            index = _COMPILED[ruleset.hash] = CompiledIndex(ruleset)
+        return index
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError as exc:
+        raise InputError(f"date must be YYYY-MM-DD, not {value!r}") from exc
+
+
+class Cleaner:
+    """Strips publisher boilerplate from documents with one compiled rule set.
+
+    >>> c = Cleaner()
+    >>> c.clean("Rates rose.\\nPhoto: Shutterstock").text
+    'Rates rose.'
+    """
+
+    def __init__(
+        self,
+        rules: RuleSet | None = None,
+        *,
+        rule_dirs: Iterable[str | os.PathLike[str]] = (),
+        builtin: bool = True,
+        common: bool = True,
+        detect: bool = True,
+        packs: Iterable[str] | None = None,
+        normalization: Normalization | None = None,
+        max_cut_share: float = 0.5,
+        fingerprint_zone: int = 12,
+        rule_timeout: float | None = 0.5,
+        strict: bool = False,
+        engine: EngineName = "fast",
+    ) -> None:
+        self.ruleset = rules if rules is not None else RuleSet.load(rule_dirs, builtin=builtin)
+        only = None
+        if packs is not None:
+            only = frozenset(self.ruleset.resolve(p) for p in packs)
+        if not 0.0 < max_cut_share <= 1.0:
+            raise InputError("max_cut_share must be in (0, 1]")
+        if engine not in ("fast", "reference"):
+            raise InputError(f"engine must be 'fast' or 'reference', not {engine!r}")
+        self.options = Options(
+            common=common, detect=detect, only=only,
+            normalization=normalization or Normalization(), max_cut_share=max_cut_share,
+            fingerprint_zone=fingerprint_zone, rule_timeout=rule_timeout, strict=strict,
+            engine=engine,
+        )
+        self._index = _compiled_for(self.ruleset)
+
+    # -- pickling: sources and options, never compiled objects -------------------------
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (_rebuild, (self.ruleset.sources, self.ruleset.hash, self.options))
+
+    @property
+    def hash(self) -> str:
+        """Short hash of the loaded rule set's sources."""
+        return self.ruleset.hash
+
+    # -- cleaning ------------------------------------------------------------------------
+    def clean(
+        self,
+        text: str,
+        url: str | None = None,
+        publisher: str | None = None,
+        date: dt.date | str | None = None,
+        language: str | None = None,
+    ) -> Result:
+        """Clean one document; the result says what was removed, by which rule, and why."""
+        if not isinstance(text, str):
+            raise InputError(f"text must be str, not {type(text).__name__}")
+        opts = self.options
+        lines = prepare(text, opts.normalization)
+        keys = lines.bodies if opts.normalization.whitespace else [b.strip() for b in lines.bodies]
+        index = self._index
+        timeout = opts.rule_timeout
+        if opts.engine == "fast":
+            rule_hits, fp_hits = fast.scan(index, keys)
+            found = fast.detect(index, keys, fp_hits, opts.fingerprint_zone, timeout) \
+                if opts.detect else {}
+        else:
+            rule_hits = []
+            found = reference.detect(index, keys, opts.fingerprint_zone, timeout) \
+                if opts.detect else {}
+        packs = select_packs(
+            self.ruleset, publisher=publisher, url=url,
+            fingerprint_lines={p: lines.number(i) for p, i in found.items()},
+            common=opts.common, only=opts.only,
+        )
+        day, lang = _as_date(date), language
+        active = [r for p in packs for r in index.pack_rules[p.id] if r.rule.active_on(day, lang)]
+        work = Work(lines, keys, timeout=timeout, strict=opts.strict,
+                    max_cut_share=opts.max_cut_share)
+        matcher: LineMatcher
+        if opts.engine == "fast":
+            matcher = fast.PrefilterMatcher(work, index, active, rule_hits)
+        else:
+            matcher = reference.NaiveMatcher(work, active)
+        run_passes(work, matcher, scoped=any(r.rule.scope is not None for r in active))
+        out_text = self._render(text, lines, work)
+        return Result(
+            text=out_text, packs=packs,
+            removals=tuple(sorted(work.removals, key=lambda r: r.line)),
+            warnings=tuple(work.notices), normalized=self._normalized(text, lines),
+        )
+
+    def _render(self, text: str, lines: Lines, work: Work) -> str:
+        if all(work.alive):
+            rendered = lines.render()
+            return text if rendered == text else rendered
+        keep = [i for i, a in enumerate(work.alive) if a]
+        out = Lines(
+            [lines.bodies[i] for i in keep],
+            None if lines.crs is None else [lines.crs[i] for i in keep],
+            [lines.number(i) for i in keep],
+            lines.final_newline,
+        )
+        if self.options.normalization.whitespace:
+            squeeze_blank_lines(out)
+        return out.render()
+
+    @staticmethod
+    def _normalized(text: str, lines: Lines) -> bool:
+        return lines.render() != text
+
+    def clean_text(self, text: str, **context: Any) -> str:
+        """Just the cleaned text."""
+        return self.clean(text, **context).text
+
+    def clean_batch(
+        self, documents: Iterable[str | Document | Mapping[str, Any]],
+    ) -> Iterator[Result]:
+        """Clean many documents lazily, in order: strings, Documents or dicts with a 'text'."""
+        for doc in documents:
+            if isinstance(doc, str):
+                yield self.clean(doc)
+            elif isinstance(doc, Document):
+                yield self.clean(doc.text, url=doc.url, publisher=doc.publisher,
+                                 date=doc.date, language=doc.language)
+            elif isinstance(doc, Mapping):
+                if not isinstance(doc.get("text"), str):
+                    raise InputError("a document mapping needs a string 'text'")
+                yield self.clean(doc["text"], url=doc.get("url"), publisher=doc.get("publisher"),
+                                 date=doc.get("date"), language=doc.get("language"))
+            else:
+                raise InputError(f"cannot clean a {type(doc).__name__}")
+
+
+_REBUILT: dict[tuple[str, Options], Cleaner] = {}
+
+
+def _rebuild(sources: tuple[PackSource, ...], digest: str, options: Options) -> Cleaner:
+    """Unpickle: reuse this process's Cleaner for the same rules and options if it has one."""
+    key = (digest, options)
+    with _COMPILED_LOCK:
+        cached = _REBUILT.get(key)
+    if cached is not None:
+        return cached
+    cleaner = Cleaner.__new__(Cleaner)
+    cleaner.ruleset = RuleSet.from_sources(sources)
+    cleaner.options = options
+    cleaner._index = _compiled_for(cleaner.ruleset)
+    with _COMPILED_LOCK:
+        _REBUILT.setdefault(key, cleaner)
+    return cleaner

@@ -1,0 +1,102 @@
+"""The fast engine: one literal scan proposes (line, rule) pairs; real patterns confirm.
+
+Per document it case-folds the lines once, runs the set's Aho-Corasick automaton over
+them, keeps the hits whose rules belong to the packs the document selected, and confirms
+each with the rule's pattern and guards. Rules without a required literal are tried on
+every line. What fires on a line is remembered until a ``strip`` changes that line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from cleaner.compiled import CompiledIndex, CompiledRule
+from cleaner.passes import Work
+from cleaner.selection import in_zone
+
+
+def scan(index: CompiledIndex, keys: Sequence[str]) -> tuple[list[tuple[int, int]],
+                                                             list[tuple[int, int]]]:
+    """(line, rule index) and (line, fingerprint index) literal hits, deduplicated."""
+    folded = "\n".join(keys).casefold()
+    rule_hits: set[tuple[int, int]] = set()
+    fp_hits: set[tuple[int, int]] = set()
+    for line, target in index.scan(folded):
+        if target >= 0:
+            rule_hits.add((line, target))
+        else:
+            fp_hits.add((line, -1 - target))
+    return sorted(rule_hits), sorted(fp_hits)
+
+
+def detect(index: CompiledIndex, keys: Sequence[str], fp_hits: Iterable[tuple[int, int]],
+           zone: int, timeout: float | None) -> dict[str, int]:
+    """Same answer as :func:`cleaner.reference.detect`, trying only proposed lines."""
+    tries = list(fp_hits)
+    if index.unfiltered_fingerprints:
+        for i, key in enumerate(keys):
+            if key and in_zone(keys, i, zone):
+                tries += [(i, fp.index) for fp in index.unfiltered_fingerprints]
+    found: dict[str, int] = {}
+    for i, f in sorted(tries):
+        fp = index.fingerprints[f]
+        if fp.pack in found and found[fp.pack] <= i:
+            continue
+        if not keys[i] or not in_zone(keys, i, zone):
+            continue
+        try:
+            hit = fp.pattern.fullmatch(keys[i], timeout=timeout) is not None
+        except Exception:
+            hit = False
+        if hit:
+            found[fp.pack] = i
+    return found
+
+
+class PrefilterMatcher:
+    """Confirmed matches per line, computed once from the scan's proposals."""
+
+    def __init__(
+        self, work: Work, index: CompiledIndex, active: Sequence[CompiledRule],
+        rule_hits: Iterable[tuple[int, int]],
+    ) -> None:
+        self.work = work
+        self.index = index
+        self.rank = {r.index: k for k, r in enumerate(active)}
+        self.unfiltered = [r for r in active if r.literals is None]
+        self.found: dict[int, list[CompiledRule]] = {}
+        proposed: dict[int, set[int]] = {}
+        for line, r in rule_hits:
+            if r in self.rank:
+                proposed.setdefault(line, set()).add(r)
+        if self.unfiltered:
+            for i, key in enumerate(work.keys):
+                if key:
+                    proposed.setdefault(i, set()).update(r.index for r in self.unfiltered)
+        for i, ids in proposed.items():
+            self._confirm(i, ids)
+
+    def _confirm(self, i: int, ids: Iterable[int]) -> None:
+        rules = self.index.rules
+        hits = [rules[r] for r in sorted(ids, key=self.rank.__getitem__)
+                if self.work.fires(rules[r], i)]
+        if hits:
+            self.found[i] = hits
+        else:
+            self.found.pop(i, None)
+
+    def candidate_lines(self) -> Iterable[int]:
+        return sorted(self.found)
+
+    def matching(self, i: int) -> Sequence[CompiledRule]:
+        hits = self.found.get(i, ())
+        failed = self.work.failed
+        return [r for r in hits if r.index not in failed] if failed else hits
+
+    def changed(self, i: int) -> None:
+        key = self.work.keys[i]
+        ids = {r.index for r in self.unfiltered}
+        if self.index.automaton is not None:
+            for _end, targets in self.index.automaton.iter(key.casefold()):
+                ids.update(t for t in targets if t in self.rank)
+        self._confirm(i, ids)

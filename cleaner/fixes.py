@@ -1,0 +1,149 @@
+"""Normalisation before rules: encoding repair, Unicode NFC, whitespace tidy.
+
+Each step can be switched off (:class:`Normalization`). They are arranged to stay off the
+hot path: most documents need none of them, and a cheap document-wide check proves it.
+
+Encoding repair uses ftfy with only its repair steps (mojibake, HTML entities, C1 and
+terminal controls); its defaults would also straighten curly quotes and fold ligatures
+and full-width letters, which rewrites correct text. ``fix_text`` is slow (about 5 MB/s),
+so it runs only on lines the gate flags. The gate is sound: a line it passes is one
+ftfy would leave alone (every ftfy step we enable needs ``&``, a control character, a lone
+surrogate, or text ftfy's own ``is_bad`` detector flags); a property test checks this.
+
+>>> prepare("  Caf\\u00c3\\u00a9  society\\r\\n\\n\\n\\nAT&amp;T\\n", Normalization()).bodies
+['Café society', '', 'AT&T']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import ftfy
+import ftfy.chardata
+from ftfy.badness import is_bad
+
+_FTFY = ftfy.TextFixerConfig(
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    fix_line_breaks=False,
+    normalization=None,
+    explain=False,
+)
+
+_CONTROLS = "".join(chr(c) for c in sorted(ftfy.chardata.CONTROL_CHARS))
+# stdlib ``re``: its \s is exactly str.isspace(), which str.strip() uses too.
+_REPAIR_GATE = re.compile("[&\x1b\x80-\x9f\ud800-\udfff" + re.escape(_CONTROLS) + "]")
+_WS_GATE = re.compile(r"^[^\S\n]|[^\S\n]$|[^\S\n]{2}", re.MULTILINE)
+_WS_RUN = re.compile(r"[^\S\n]{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalization:
+    """Which normalisation steps run (all by default)."""
+
+    repair: bool = True
+    nfc: bool = True
+    whitespace: bool = True
+
+    @classmethod
+    def off(cls) -> Normalization:
+        return cls(repair=False, nfc=False, whitespace=False)
+
+
+@dataclass(slots=True)
+class Lines:
+    """A document as lines: bodies without line breaks, plus what is needed to rebuild it.
+
+    ``crs[i]`` says line i ended in ``\\r\\n`` (``None``: no line did); ``numbers[i]`` is
+    its 1-based line number in the input (``None``: line i is input line i + 1).
+    """
+
+    bodies: list[str]
+    crs: list[bool] | None
+    numbers: list[int] | None
+    final_newline: bool
+
+    def number(self, i: int) -> int:
+        return self.numbers[i] if self.numbers is not None else i + 1
+
+    def render(self) -> str:
+        if not self.bodies:
+            return ""
+        if self.crs is None:
+            text = "\n".join(self.bodies)
+        else:
+            text = "\n".join(b + "\r" if cr else b for b, cr in zip(self.bodies, self.crs))
+        return text + "\n" if self.final_newline else text
+
+
+def needs_repair(text: str) -> bool:
+    """Could ftfy (as configured here) change this text? False is a proof it would not."""
+    if _REPAIR_GATE.search(text) is not None:
+        return True
+    return not text.isascii() and is_bad(text)
+
+
+def repair_line(line: str) -> str:
+    """ftfy's encoding and entity repair for one line; never introduces a line break."""
+    fixed = ftfy.fix_text(line, _FTFY)
+    return fixed.replace("\n", " ") if "\n" in fixed else fixed
+
+
+def tidy_line(line: str) -> str:
+    """Trim the line and collapse runs of whitespace inside it to one space."""
+    return _WS_RUN.sub(" ", line).strip()
+
+
+def prepare(text: str, norm: Normalization) -> Lines:
+    """Split a document into lines and normalise them; cheap when nothing needs doing."""
+    final_newline = text.endswith("\n")
+    body = text[:-1] if final_newline else text
+    if norm.repair and needs_repair(body):
+        body = "\n".join(repair_line(p) if needs_repair(p) else p for p in body.split("\n"))
+    if norm.nfc and not unicodedata.is_normalized("NFC", body):
+        body = unicodedata.normalize("NFC", body)
+    if not body and not final_newline:
+        return Lines([], None, None, False)
+    bodies = body.split("\n")
+    crs: list[bool] | None = None
+    if "\r" in body:
+        crs = [b.endswith("\r") for b in bodies]
+        if any(crs):
+            bodies = [b[:-1] if cr else b for b, cr in zip(bodies, crs)]
+        else:
+            crs = None
+    lines = Lines(bodies, crs, None, final_newline)
+    if norm.whitespace:
+        if crs is not None or _WS_GATE.search(body) is not None:
+            lines.bodies = [tidy_line(b) for b in lines.bodies]
+        squeeze_blank_lines(lines)
+    return lines
+
+
+def squeeze_blank_lines(lines: Lines) -> bool:
+    """Collapse runs of blank lines to one and drop blank lines at both ends.
+
+    Blank lines separate paragraphs but carry no text; removals would otherwise leave
+    stacks of them behind. Returns whether anything changed.
+    """
+    bodies = lines.bodies
+    if "" not in bodies:
+        return False
+    keep: list[int] = []
+    previous_blank = True  # so that blank lines at the start go
+    for i, body in enumerate(bodies):
+        if body or not previous_blank:
+            keep.append(i)
+        previous_blank = not body
+    if keep and not bodies[keep[-1]]:
+        keep.pop()
+    if len(keep) == len(bodies):
+        return False
+    lines.numbers = [lines.number(i) for i in keep]
+    lines.bodies = [bodies[i] for i in keep]
+    if lines.crs is not None:
+        lines.crs = [lines.crs[i] for i in keep]
+    return True

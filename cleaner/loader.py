@@ -1,0 +1,366 @@
+"""YAML pack files -> :class:`~cleaner.model.Pack`; the only module that sees raw YAML.
+
+Every problem is reported with ``file:line:col`` and the rule id it concerns, and a file
+is read to the end so that one run lists every problem (see :mod:`cleaner.yamlnodes`).
+
+A pack is data, never code: documents are composed, not constructed, so YAML tags that
+build objects are refused; there are no includes, and nothing is fetched or read besides
+the pack files themselves. The limits below keep a hostile pack from exhausting memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import regex
+import yaml
+
+from cleaner.errors import Problem
+from cleaner.matchers import compile_matcher
+from cleaner.model import (
+    ACTIONS,
+    CATEGORIES,
+    MATCH_KINDS,
+    PACK_KINDS,
+    Example,
+    Location,
+    Matcher,
+    Pack,
+    PackSource,
+    Rule,
+    Scope,
+)
+from cleaner.yamlnodes import NodeReader, compose, did_you_mean
+
+#: Largest pack file read, in bytes.
+MAX_FILE_BYTES = 2_000_000
+#: Most rules in one pack.
+MAX_RULES = 5_000
+#: Longest pattern (regex or literal), in characters.
+MAX_PATTERN = 2_000
+
+PACK_ID = regex.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?")
+RULE_SLUG = regex.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+
+PACK_KEYS = ("publisher", "aliases", "domains", "kind", "fingerprints", "extends", "sources",
+             "rules", "examples", "html")
+RULE_KEYS = ("id", *MATCH_KINDS, "ignore_case", "action", "scope", "max_words", "unless",
+             "category", "why", "valid_from", "valid_until", "max_cut_share", "languages",
+             "aliases")
+EXAMPLE_KEYS = ("name", "input", "expected", "unchanged", "fires", "near_miss_for", "packs",
+                "url", "publisher", "detect", "date", "language", "xfail")
+SCOPE_KEYS = ("head", "tail")
+
+
+def pack_id_of(path: str) -> str:
+    """A pack's id is its file name without the extension."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    for ext in (".yaml", ".yml"):
+        if name.endswith(ext):
+            return name[: -len(ext)]
+    return name
+
+
+def _regex_problem(reader: NodeReader, node: yaml.Node, exc: regex.error, what: str) -> None:
+    pos = exc.pos or 0
+    quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
+    offset = pos + (1 if quoted else 0) if node.start_mark.line == node.end_mark.line else 0
+    reader.error(node, f"{what} does not compile: {exc.msg}", col_offset=offset)
+
+
+class _PackParser:
+    """Reads one pack file; ``problems`` holds everything wrong with it."""
+
+    def __init__(self, source: PackSource) -> None:
+        self.source = source
+        self.pack_id = pack_id_of(source.path)
+        self.r = NodeReader(source.path)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.r.problems
+
+    def parse(self) -> Pack | None:
+        r = self.r
+        if len(self.source.text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+            r.problems.append(Problem(self.source.path, 1, 1,
+                                      f"pack file is larger than {MAX_FILE_BYTES} bytes"))
+            return None
+        if not PACK_ID.fullmatch(self.pack_id):
+            r.problems.append(Problem(
+                self.source.path, 1, 1,
+                f"pack id '{self.pack_id}' (the file name) must be a lower-case slug"))
+        root, problems = compose(self.source.text, self.source.path)
+        r.problems.extend(problems)
+        if root is None:
+            if not problems:
+                r.problems.append(Problem(self.source.path, 1, 1, "pack file is empty"))
+            return None
+        top = r.mapping(root, PACK_KEYS, "a pack")
+        if top is None:
+            return None
+        publisher = self._req_string(top, "publisher", root)
+        kind = "publisher"
+        if "kind" in top:
+            kind = self._choice(top["kind"], PACK_KINDS, "kind") or "publisher"
+        aliases = self._str_list(top, "aliases")
+        domains = tuple(d.lower().lstrip(".") for d in self._str_list(top, "domains"))
+        fingerprints, fp_locs = self._fingerprints(top)
+        extends = self._str_list(top, "extends")
+        sources = self._str_list(top, "sources")
+        rules = self._rules(top)
+        examples = self._examples(top)
+        html = self._plain(top["html"]) if "html" in top else None
+        if html is not None and not isinstance(html, dict):
+            r.error(top["html"], "html must be a mapping")
+            html = None
+        return Pack(
+            id=self.pack_id, publisher=publisher or self.pack_id, kind=kind,  # type: ignore[arg-type]
+            aliases=aliases, domains=domains, fingerprints=fingerprints, extends=extends,
+            sources=sources, rules=rules, examples=examples, html=html,
+            path=self.source.path, origin=self.source.origin, fingerprint_locations=fp_locs,
+        )
+
+    # -- small typed reads -------------------------------------------------------------
+    def _req_string(self, m: dict[str, yaml.Node], key: str, parent: yaml.Node) -> str | None:
+        if key not in m:
+            self.r.error(parent, f"missing required key '{key}'")
+            return None
+        return self.r.string(m[key], key)
+
+    def _str_list(self, m: dict[str, yaml.Node], key: str) -> tuple[str, ...]:
+        if key not in m:
+            return ()
+        items = self.r.strings(m[key], key)
+        return tuple(v for v, _ in items or ())
+
+    def _choice(self, node: yaml.Node, choices: tuple[str, ...], what: str) -> str | None:
+        value = self.r.string(node, what)
+        if value is None:
+            return None
+        if value not in choices:
+            hint = did_you_mean(value, choices)
+            extra = f" (did you mean '{hint}'?)" if hint else ""
+            self.r.error(node, f"{what} '{value}' is not one of: {', '.join(choices)}{extra}")
+            return None
+        return value
+
+    def _plain(self, node: yaml.Node) -> object:
+        """Plain data (strings, lists, mappings) for sections a later stage validates."""
+        if isinstance(node, yaml.MappingNode):
+            keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+            m = self.r.mapping(node, keys, "html")
+            return {k: self._plain(v) for k, v in (m or {}).items()}
+        if isinstance(node, yaml.SequenceNode):
+            return [self._plain(v) for v in self.r.sequence(node, "html") or ()]
+        return node.value if isinstance(node, yaml.ScalarNode) else None
+
+    # -- fingerprints --------------------------------------------------------------------
+    def _fingerprints(
+        self, top: dict[str, yaml.Node],
+    ) -> tuple[tuple[str, ...], tuple[Location, ...]]:
+        if "fingerprints" not in top:
+            return (), ()
+        out, locs = [], []
+        for value, node in self.r.strings(top["fingerprints"], "fingerprints") or ():
+            try:
+                regex.compile(value)
+            except regex.error as exc:
+                _regex_problem(self.r, node, exc, "fingerprint")
+                continue
+            out.append(value)
+            locs.append(self.r.loc(node))
+        return tuple(out), tuple(locs)
+
+    # -- rules -------------------------------------------------------------------------
+    def _rules(self, top: dict[str, yaml.Node]) -> tuple[Rule, ...]:
+        if "rules" not in top:
+            return ()
+        nodes = self.r.sequence(top["rules"], "rules") or []
+        if len(nodes) > MAX_RULES:
+            self.r.error(top["rules"], f"more than {MAX_RULES} rules in one pack")
+            return ()
+        rules: list[Rule] = []
+        seen: dict[str, Location] = {}
+        for node in nodes:
+            self.r.rule_id = None
+            rule = self._rule(node)
+            if rule is None:
+                continue
+            for name in (rule.slug, *rule.aliases):
+                if name in seen:
+                    self.r.rule_id = rule.id
+                    self.r.error(node, f"duplicate rule id '{name}' (first at {seen[name]})")
+                    break
+            else:
+                for name in (rule.slug, *rule.aliases):
+                    seen[name] = self.r.loc(node)
+                rules.append(rule)
+        self.r.rule_id = None
+        return tuple(rules)
+
+    def _rule(self, node: yaml.Node) -> Rule | None:
+        r = self.r
+        m = r.mapping(node, RULE_KEYS, "a rule")
+        if m is None:
+            return None
+        before = len(r.problems)
+        slug = self._req_string(m, "id", node)
+        if slug is not None:
+            if slug.startswith(self.pack_id + "/"):
+                slug = slug[len(self.pack_id) + 1:]
+            if not RULE_SLUG.fullmatch(slug):
+                r.error(m["id"], f"rule id '{slug}' must be a kebab-case slug")
+                slug = None
+        rule_id = f"{self.pack_id}/{slug or '?'}"
+        r.rule_id = rule_id
+        matcher = self._matcher(m, node)
+        action = self._choice(m["action"], ACTIONS, "action") if "action" in m else "drop-line"
+        category = self._choice(m["category"], CATEGORIES, "category") if "category" in m \
+            else None
+        if "category" not in m:
+            r.error(node, "missing required key 'category'")
+        why = self._req_string(m, "why", node)
+        scope = self._scope(m["scope"]) if "scope" in m else None
+        max_words = r.integer(m["max_words"], "max_words") if "max_words" in m else None
+        unless = None
+        if "unless" in m:
+            unless = r.string(m["unless"], "unless")
+            if unless is not None:
+                try:
+                    regex.compile(unless)
+                except regex.error as exc:
+                    _regex_problem(r, m["unless"], exc, "unless")
+        valid_from = r.date(m["valid_from"], "valid_from") if "valid_from" in m else None
+        valid_until = r.date(m["valid_until"], "valid_until") if "valid_until" in m else None
+        if valid_from and valid_until and valid_from > valid_until:
+            r.error(m["valid_until"], "valid_until is before valid_from")
+        share = r.share(m["max_cut_share"], "max_cut_share") if "max_cut_share" in m else None
+        if share is not None and action not in ("cut-after", "cut-before"):
+            r.error(m["max_cut_share"], "max_cut_share applies only to cut-after / cut-before")
+        languages = tuple(x.lower() for x in self._str_list(m, "languages"))
+        aliases = tuple(
+            a[len(self.pack_id) + 1:] if a.startswith(self.pack_id + "/") else a
+            for a in self._str_list(m, "aliases")
+        )
+        if len(r.problems) > before or slug is None or matcher is None or why is None \
+                or category is None or action is None:
+            return None
+        return Rule(
+            id=rule_id, pack=self.pack_id, matcher=matcher, category=category,  # type: ignore[arg-type]
+            why=why, action=action, scope=scope, max_words=max_words,  # type: ignore[arg-type]
+            unless=unless, valid_from=valid_from, valid_until=valid_until,
+            max_cut_share=share, languages=languages, aliases=aliases, location=r.loc(node),
+        )
+
+    def _matcher(self, m: dict[str, yaml.Node], node: yaml.Node) -> Matcher | None:
+        r = self.r
+        kinds = [k for k in MATCH_KINDS if k in m]
+        if len(kinds) != 1:
+            what = "none" if not kinds else " and ".join(kinds)
+            r.error(node, f"a rule needs exactly one of {', '.join(MATCH_KINDS)} (found {what})")
+            return None
+        kind = kinds[0]
+        ignore_case = r.boolean(m["ignore_case"], "ignore_case") if "ignore_case" in m \
+            else False
+        if kind == "regex":
+            value = r.string(m[kind], "regex")
+            items = [] if value is None else [(value, m[kind])]
+        else:
+            items = r.strings(m[kind], kind) or []
+        if not items or ignore_case is None:
+            return None
+        for value, item in items:
+            if len(value) > MAX_PATTERN:
+                r.error(item, f"{kind} is longer than {MAX_PATTERN} characters")
+                return None
+            if kind != "regex" and value != value.strip():
+                r.error(item, f"{kind} has leading or trailing spaces, but lines are "
+                              "matched with surrounding whitespace trimmed")
+                return None
+        matcher = Matcher(kind, tuple(v for v, _ in items), ignore_case)  # type: ignore[arg-type]
+        try:
+            compiled = compile_matcher(matcher)
+        except regex.error as exc:
+            _regex_problem(r, m[kind], exc, kind)
+            return None
+        if compiled.pattern.search("") is not None:
+            r.error(m[kind], f"{kind} matches an empty line, so it would match anything")
+            return None
+        return matcher
+
+    def _scope(self, node: yaml.Node) -> Scope | None:
+        m = self.r.mapping(node, SCOPE_KEYS, "scope")
+        if m is None:
+            return None
+        if len(m) != 1:
+            self.r.error(node, "scope takes exactly one of head or tail, e.g. {tail: 8}")
+            return None
+        (key, value_node), = m.items()
+        value = self.r.integer(value_node, f"scope {key}")
+        if value is None:
+            return None
+        return Scope(head=value) if key == "head" else Scope(tail=value)
+
+    # -- examples ------------------------------------------------------------------------
+    def _examples(self, top: dict[str, yaml.Node]) -> tuple[Example, ...]:
+        if "examples" not in top:
+            return ()
+        out: list[Example] = []
+        names: set[str] = set()
+        for node in self.r.sequence(top["examples"], "examples") or []:
+            ex = self._example(node)
+            if ex is None:
+                continue
+            if ex.name in names:
+                self.r.error(node, f"duplicate example name '{ex.name}'")
+                continue
+            names.add(ex.name)
+            out.append(ex)
+        return tuple(out)
+
+    def _example(self, node: yaml.Node) -> Example | None:
+        r = self.r
+        m = r.mapping(node, EXAMPLE_KEYS, "an example")
+        if m is None:
+            return None
+        before = len(r.problems)
+        name = self._req_string(m, "name", node)
+        text = r.string(m["input"], "input") if "input" in m else None
+        if "input" not in m:
+            r.error(node, "missing required key 'input'")
+        expected: str | None = None
+        if "expected" in m and "unchanged" in m:
+            r.error(node, "an example has either expected or unchanged: true, not both")
+        elif "expected" in m:
+            expected = r.string(m["expected"], "expected", allow_empty=True)
+        elif "unchanged" in m:
+            if r.boolean(m["unchanged"], "unchanged") is not True:
+                r.error(m["unchanged"], "unchanged must be true (or give expected)")
+        else:
+            r.error(node, "an example needs expected: or unchanged: true")
+        fires = self._str_list(m, "fires")
+        near = self._str_list(m, "near_miss_for")
+        packs = self._str_list(m, "packs")
+        detect = r.boolean(m["detect"], "detect") if "detect" in m else False
+        url = r.string(m["url"], "url") if "url" in m else None
+        publisher = r.string(m["publisher"], "publisher") if "publisher" in m else None
+        date: dt.date | None = r.date(m["date"], "date") if "date" in m else None
+        language = r.string(m["language"], "language") if "language" in m else None
+        xfail = r.string(m["xfail"], "xfail") if "xfail" in m else None
+        if sum(bool(x) for x in (detect, url, publisher)) > 1:
+            r.error(node, "give at most one of url, publisher and detect: true")
+        if len(r.problems) > before or name is None or text is None:
+            return None
+        return Example(
+            name=name, pack=self.pack_id, input=text, expected=expected, fires=fires,
+            near_miss_for=near, packs=packs, url=url, publisher=publisher, detect=bool(detect), date=date,
+            language=language, xfail=xfail, location=r.loc(node),
+        )
+
+
+def parse_pack(source: PackSource) -> tuple[Pack | None, list[Problem]]:
+    """Parse one pack file; the pack is None when it has errors."""
+    parser = _PackParser(source)
+    pack = parser.parse()
+    errors = [p for p in parser.problems if p.level == "error"]
+    return (None if errors else pack), parser.problems

@@ -1,0 +1,47 @@
+"""Literal matchers: ``prefix``, ``exact`` and ``contains``, each one string or a list.
+
+They match the line with surrounding whitespace trimmed. ``ignore_case`` folds case fully
+(``STRASSE`` matches ``Straße``). A literal is its own required literal, so these rules
+cost nothing on lines that do not contain them.
+
+>>> m = compile_prefix(("Now Read:", "Read Next:"), False)
+>>> bool(m.pattern.search("Now Read: Five umbrellas")), bool(m.pattern.search("Now read: x"))
+(True, False)
+>>> bool(compile_exact(("Comments",), True).pattern.search("COMMENTS"))
+True
+"""
+
+from __future__ import annotations
+
+import regex
+
+from cleaner.matchers.base import CompiledMatcher
+from cleaner.matchers.factors import MIN_LITERAL
+
+
+def _alternation(patterns: tuple[str, ...]) -> str:
+    # Longest first, so that ``strip`` removes the longest literal that matches.
+    ordered = sorted(set(patterns), key=lambda p: (-len(p), p))
+    return "(?:" + "|".join(regex.escape(p, literal_spaces=True) for p in ordered) + ")"
+
+
+def _compile(source: str, patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
+    flags = regex.IGNORECASE | regex.FULLCASE if ignore_case else 0
+    literals = frozenset(p.casefold() for p in patterns)
+    if min(len(p) for p in literals) < MIN_LITERAL:
+        literals_or_none = None
+    else:
+        literals_or_none = literals
+    return CompiledMatcher(regex.compile(source, flags), literals_or_none)
+
+
+def compile_prefix(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
+    return _compile("^" + _alternation(patterns), patterns, ignore_case)
+
+
+def compile_exact(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
+    return _compile("^" + _alternation(patterns) + r"\Z", patterns, ignore_case)
+
+
+def compile_contains(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
+    return _compile(_alternation(patterns), patterns, ignore_case)

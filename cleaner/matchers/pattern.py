@@ -1,0 +1,23 @@
+"""The ``regex`` matcher: one pattern in the ``regex`` module's syntax, searched in the line.
+
+Anchor it yourself (``^Now Read:``); the line has no surrounding whitespace and no line
+break. ``ignore_case`` sets ``IGNORECASE``. Patterns that start with a literal word are
+prefiltered; others run on every line and ``clean rules lint`` says so.
+
+>>> m = compile_regex((r"^Photo: (?:Shutterstock|Getty Images)$",), False)
+>>> bool(m.pattern.search("Photo: Shutterstock")), sorted(m.literals or ())
+(True, ['photo: getty images', 'photo: shutterstock'])
+"""
+
+from __future__ import annotations
+
+import regex
+
+from cleaner.matchers.base import CompiledMatcher
+from cleaner.matchers.factors import required_literals
+
+
+def compile_regex(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
+    (source,) = patterns
+    flags = regex.IGNORECASE if ignore_case else 0
+    return CompiledMatcher(regex.compile(source, flags), required_literals(source))

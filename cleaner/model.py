@@ -1,0 +1,240 @@
+"""The data model: packs, rules, examples, and what cleaning a document returns.
+
+Everything here is a frozen, slotted dataclass, so a loaded rule set can be shared by
+threads and pickled to worker processes without copies drifting apart. Raw YAML never
+leaves :mod:`cleaner.loader`; the rest of the package sees only these types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+Category = Literal[
+    "promo",
+    "related-link",
+    "disclaimer",
+    "ai-disclosure",
+    "photo-credit",
+    "copyright",
+    "comment-prompt",
+    "newsletter",
+    "social",
+    "advertisement",
+    "paywall",
+    "byline",
+    "navigation",
+    "cookie",
+    "other",
+]
+CATEGORIES: tuple[str, ...] = get_args(Category)
+
+Action = Literal["drop-line", "cut-after", "cut-before", "strip"]
+ACTIONS: tuple[str, ...] = get_args(Action)
+
+MatchKind = Literal["prefix", "exact", "contains", "regex"]
+MATCH_KINDS: tuple[str, ...] = get_args(MatchKind)
+
+PackKind = Literal["publisher", "wire", "shared"]
+PACK_KINDS: tuple[str, ...] = get_args(PackKind)
+
+SelectionReason = Literal["explicit", "url", "fingerprint", "wire", "extends", "common"]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a pack element was written, 1-based, for messages a rule author can jump to."""
+
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Limit a rule to the first ``head`` or last ``tail`` non-blank surviving lines."""
+
+    head: int | None = None
+    tail: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """What a rule looks for in a line (the line with surrounding whitespace trimmed)."""
+
+    kind: MatchKind
+    patterns: tuple[str, ...]
+    ignore_case: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule of a pack; ``id`` is global (``pack/slug``) and permanent."""
+
+    id: str
+    pack: str
+    matcher: Matcher
+    category: Category
+    why: str
+    action: Action = "drop-line"
+    scope: Scope | None = None
+    max_words: int | None = None
+    unless: str | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    max_cut_share: float | None = None
+    languages: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    location: Location | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.id.split("/", 1)[1]
+
+    def active_on(self, date: dt.date | None, language: str | None) -> bool:
+        """Whether the rule applies to a document of this date and language (None: any)."""
+        if date is not None:
+            if self.valid_from is not None and date < self.valid_from:
+                return False
+            if self.valid_until is not None and date > self.valid_until:
+                return False
+        if language and self.languages:
+            lang = language.lower().split("-", 1)[0].split("_", 1)[0]
+            return lang in self.languages
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A pack's own test: input text and what must come out of it."""
+
+    name: str
+    pack: str
+    input: str
+    expected: str | None
+    fires: tuple[str, ...] = ()
+    near_miss_for: tuple[str, ...] = ()
+    packs: tuple[str, ...] = ()
+    url: str | None = None
+    publisher: str | None = None
+    detect: bool = False
+    date: dt.date | None = None
+    language: str | None = None
+    xfail: str | None = None
+    location: Location | None = None
+
+    @property
+    def unchanged(self) -> bool:
+        return self.expected is None
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """One rule pack: one YAML file, one publisher (or a shared / wire pack)."""
+
+    id: str
+    publisher: str
+    kind: PackKind = "publisher"
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    fingerprints: tuple[str, ...] = ()
+    extends: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    examples: tuple[Example, ...] = ()
+    html: Mapping[str, object] | None = None
+    path: str = ""
+    origin: Literal["builtin", "user"] = "builtin"
+    fingerprint_locations: tuple[Location, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PackSource:
+    """A pack file's text and where it came from: what a rule set pickles instead of code."""
+
+    path: str
+    text: str
+    origin: Literal["builtin", "user"] = "builtin"
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedPack:
+    """A pack chosen for a document, and why (``detail`` says which line, host or pack)."""
+
+    id: str
+    reason: SelectionReason
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One removal, with the rule that made it.
+
+    ``line`` is the 1-based line number in the input. ``span`` is set for ``strip``
+    (offsets in the line as it was before that strip). Lines removed by a cut carry the
+    cut rule's id and ``trigger_line``, the line that set the cut off.
+    """
+
+    rule_id: str
+    category: Category
+    action: Action
+    line: int
+    text: str
+    span: tuple[int, int] | None = None
+    trigger_line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should know about a document (a guarded cut, a failed rule)."""
+
+    code: Literal["cut-guarded", "rule-error", "rule-timeout"]
+    message: str
+    rule_id: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"{where}{self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What cleaning one document returns."""
+
+    text: str
+    packs: tuple[AppliedPack, ...] = ()
+    removals: tuple[Removal, ...] = ()
+    warnings: tuple[Notice, ...] = ()
+    normalized: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removals) or self.normalized
+
+    @property
+    def pack_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.packs)
+
+    @property
+    def failed_rules(self) -> tuple[str, ...]:
+        return tuple(
+            n.rule_id for n in self.warnings if n.code != "cut-guarded" and n.rule_id
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document for :meth:`cleaner.Cleaner.clean_batch` with its optional context."""
+
+    text: str
+    url: str | None = None
+    publisher: str | None = None
+    date: dt.date | str | None = None
+    language: str | None = None
+    meta: Mapping[str, object] = field(default_factory=dict)

@@ -1,0 +1,60 @@
+"""Shared fixtures. Tests that read ../shared skip cleanly when it is absent."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from cleaner import Cleaner, RuleSet
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("BOILERCLEAN_SHARED", ROOT.parent / "shared"))
+EXAMPLES = SHARED / "data" / "examples"
+LABELLED = SHARED / "data" / "labelled-pages.dev.jsonl.gz"
+
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _no_user_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's BOILERCLEAN_RULES must not leak into the suite."""
+    monkeypatch.delenv("BOILERCLEAN_RULES", raising=False)
+
+
+@pytest.fixture(scope="session")
+def builtin() -> RuleSet:
+    return RuleSet.load(env=False)
+
+
+@pytest.fixture(scope="session")
+def cleaner(builtin: RuleSet) -> Cleaner:
+    return Cleaner(builtin)
+
+
+@pytest.fixture(scope="session")
+def reference_cleaner(builtin: RuleSet) -> Cleaner:
+    return Cleaner(builtin, engine="reference")
+
+
+def labelled_pages() -> list[dict[str, str]]:
+    if not LABELLED.exists():
+        return []
+    with gzip.open(LABELLED, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def write_pack(directory: Path, name: str, text: str) -> Path:
+    path = directory / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path

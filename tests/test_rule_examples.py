@@ -1,0 +1,49 @@
+"""Every example of every built-in pack, as its own test, on both engines."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Cleaner, RuleSet
+from cleaner.model import Example
+from cleaner.testing import run_example
+
+RULES = RuleSet.load(env=False)
+CASES = [pytest.param(ex, id=f"{ex.pack}.yaml::{ex.name}") for ex in RULES.examples]
+
+
+@pytest.mark.parametrize("example", CASES)
+def test_example_fast(example: Example, cleaner: Cleaner) -> None:
+    outcome = run_example(cleaner, example)
+    assert outcome.passed, "\n".join(outcome.lines())
+
+
+@pytest.mark.parametrize("example", CASES)
+def test_example_reference(example: Example, reference_cleaner: Cleaner) -> None:
+    outcome = run_example(reference_cleaner, example)
+    assert outcome.passed, "\n".join(outcome.lines())
+
+
+def test_every_rule_has_firing_and_near_miss_examples() -> None:
+    fired = {(ex.pack, ref) for ex in RULES.examples for ref in ex.fires}
+    near = {(ex.pack, ref) for ex in RULES.examples for ref in ex.near_miss_for}
+
+    def named(refs: set[tuple[str, str]]) -> set[str]:
+        return {ref if "/" in ref else f"{pack}/{ref}" for pack, ref in refs}
+
+    missing_fire = [r.id for r in RULES.rules if r.id not in named(fired)]
+    missing_near = [r.id for r in RULES.rules if r.id not in named(near)]
+    assert not missing_fire, f"rules without a firing example: {missing_fire}"
+    assert not missing_near, f"rules without a near-miss example: {missing_near}"
+
+
+def test_builtin_packs_lint_clean() -> None:
+    from cleaner.lint import lint
+
+    errors = [str(p) for p in lint(RULES) if p.level == "error"]
+    assert not errors, "\n".join(errors)
+
+
+def test_publisher_packs_list_sources() -> None:
+    thin = [p.id for p in RULES.packs if p.kind != "shared" and len(p.sources) < 3]
+    assert not thin, f"packs with fewer than three source pages: {thin}"
