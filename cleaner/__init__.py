@@ -33,7 +33,10 @@ _DEFAULT_LOCK = threading.Lock()
 
 
 def load_rules(
-    paths: Iterable[str | os.PathLike[str]] = (), *, builtin: bool = True, env: bool = True,
+    paths: Iterable[str | os.PathLike[str]] = (),
+    *,
+    builtin: bool = True,
+    env: bool = True,
 ) -> RuleSet:
     """Load built-in packs plus packs from ``paths`` (and ``BOILERCLEAN_RULES``)."""
     return RuleSet.load(paths, builtin=builtin, env=env)
@@ -56,9 +59,17 @@ def clean(
     language: str | None = None,
 ) -> str:
     """Clean one document with the built-in packs and return the text."""
-    return default_cleaner().clean(
-        text, url=url, publisher=publisher, date=date, language=language,
-    ).text
+    return (
+        default_cleaner()
+        .clean(
+            text,
+            url=url,
+            publisher=publisher,
+            date=date,
+            language=language,
+        )
+        .text
+    )
 
 
 __all__ = [

@@ -71,22 +71,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _rule_options() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False)
+def _rule_options() -> _Parser:
+    p = _Parser(add_help=False)
     g = p.add_argument_group("rule packs")
-    g.add_argument("--rules", action="append", default=[], metavar="DIR",
-                   help="also load packs from DIR (a folder or one .yaml); repeatable; "
-                        "a pack with a built-in pack's id replaces it")
+    g.add_argument(
+        "--rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also load packs from DIR (a folder or one .yaml); repeatable; "
+        "a pack with a built-in pack's id replaces it",
+    )
     g.add_argument("--no-builtin", action="store_true", help="do not load the built-in packs")
     return p
 
 
 def _main_parser() -> argparse.ArgumentParser:
     p = _Parser(
-        prog="clean", parents=[_rule_options()],
+        prog="clean",
+        parents=[_rule_options()],
         description="Strip publisher boilerplate from scraped news text. INPUT is one "
-                    "paragraph per line; '-' or nothing reads stdin.",
-        epilog=MAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "paragraph per line; '-' or nothing reads stdin.",
+        epilog=MAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="text files, or - for stdin")
     p.add_argument("--version", action="store_true", help="print version and rule-set hash")
@@ -96,34 +103,57 @@ def _main_parser() -> argparse.ArgumentParser:
     ctx.add_argument("--date", help="publication date YYYY-MM-DD (for dated rules)")
     ctx.add_argument("--language", help="ISO 639-1 language code (for language-bound rules)")
     out = p.add_argument_group("output")
-    out.add_argument("--explain", action="store_true",
-                     help="list each removal on stderr: line, rule id, category, action, text")
+    out.add_argument(
+        "--explain",
+        action="store_true",
+        help="list each removal on stderr: line, rule id, category, action, text",
+    )
     out.add_argument("--diff", action="store_true", help="print a unified diff, not the text")
     sel = p.add_argument_group("selection")
     sel.add_argument("--no-common", action="store_true", help="do not apply the common pack")
-    sel.add_argument("--no-detect", action="store_true",
-                     help="do not detect publishers by fingerprint lines")
-    sel.add_argument("--only", action="append", metavar="PACK",
-                     help="apply only these packs (repeatable)")
+    sel.add_argument(
+        "--no-detect", action="store_true", help="do not detect publishers by fingerprint lines"
+    )
+    sel.add_argument(
+        "--only", action="append", metavar="PACK", help="apply only these packs (repeatable)"
+    )
     norm = p.add_argument_group("normalisation (all on by default)")
-    norm.add_argument("--no-repair", action="store_true",
-                      help="no mojibake / HTML-entity repair")
+    norm.add_argument("--no-repair", action="store_true", help="no mojibake / HTML-entity repair")
     norm.add_argument("--no-nfc", action="store_true", help="no Unicode NFC normalisation")
-    norm.add_argument("--no-whitespace", action="store_true",
-                      help="no whitespace tidy (trim lines, collapse runs and blank lines)")
+    norm.add_argument(
+        "--no-whitespace",
+        action="store_true",
+        help="no whitespace tidy (trim lines, collapse runs and blank lines)",
+    )
     guards = p.add_argument_group("guards")
-    guards.add_argument("--max-cut-share", type=float, default=0.5, metavar="SHARE",
-                        help="a cut removing more than this share of a document's characters "
-                             "removes only its trigger line (default 0.5)")
-    guards.add_argument("--rule-timeout", type=float, default=0.5, metavar="SECONDS",
-                        help="per-regex time limit; a rule that exceeds it is skipped for "
-                             "that document (default 0.5)")
-    guards.add_argument("--strict", action="store_true",
-                        help="stop with exit 4 when a rule fails or times out")
-    guards.add_argument("--errors", choices=("strict", "replace"), default="strict",
-                        help="invalid UTF-8: fail (default) or replace with U+FFFD")
-    guards.add_argument("--engine", choices=("fast", "reference"), default="fast",
-                        help=argparse.SUPPRESS)
+    guards.add_argument(
+        "--max-cut-share",
+        type=float,
+        default=0.5,
+        metavar="SHARE",
+        help="a cut removing more than this share of a document's characters "
+        "removes only its trigger line (default 0.5)",
+    )
+    guards.add_argument(
+        "--rule-timeout",
+        type=float,
+        default=0.5,
+        metavar="SECONDS",
+        help="per-regex time limit; a rule that exceeds it is skipped for "
+        "that document (default 0.5)",
+    )
+    guards.add_argument(
+        "--strict", action="store_true", help="stop with exit 4 when a rule fails or times out"
+    )
+    guards.add_argument(
+        "--errors",
+        choices=("strict", "replace"),
+        default="strict",
+        help="invalid UTF-8: fail (default) or replace with U+FFFD",
+    )
+    guards.add_argument(
+        "--engine", choices=("fast", "reference"), default="fast", help=argparse.SUPPRESS
+    )
     return p
 
 
@@ -135,11 +165,17 @@ def _rules_parser() -> argparse.ArgumentParser:
     ls.add_argument("pack", nargs="?", help="list this pack's rules")
     show = sub.add_parser("show", parents=[parent], help="show a pack or a rule (pack/rule)")
     show.add_argument("id")
-    for name, what in (("test", "run pack examples; exit 1 on a failure"),
-                       ("lint", "check packs beyond the schema; exit 1 on errors")):
+    for name, what in (
+        ("test", "run pack examples; exit 1 on a failure"),
+        ("lint", "check packs beyond the schema; exit 1 on errors"),
+    ):
         sp = sub.add_parser(name, parents=[parent], help=what)
-        sp.add_argument("paths", nargs="*", metavar="PATH",
-                        help="pack files or folders to check (default: every loaded pack)")
+        sp.add_argument(
+            "paths",
+            nargs="*",
+            metavar="PATH",
+            help="pack files or folders to check (default: every loaded pack)",
+        )
         if name == "lint":
             sp.add_argument("--strict", action="store_true", help="warnings fail too")
     for sp in sub.choices.values():
@@ -172,27 +208,36 @@ def _read(name: str, errors: str) -> str:
             return data.decode("utf-8", errors="replace")
         raise InputError(
             f"{label}: invalid UTF-8 at byte offset {exc.start} ({exc.reason}); "
-            "use --errors replace to substitute U+FFFD") from exc
+            "use --errors replace to substitute U+FFFD"
+        ) from exc
 
 
 def _write(stream: TextIO, text: str) -> None:
     stream.buffer.write(text.encode("utf-8", "surrogateescape")) if hasattr(
-        stream, "buffer") else stream.write(text)
+        stream, "buffer"
+    ) else stream.write(text)
 
 
 def explain(result: Result, label: str) -> str:
     """The ``--explain`` report for one document."""
-    packs = ", ".join(
-        f"{p.id} ({p.reason}{': ' + p.detail if p.detail and p.reason != 'explicit' else ''})"
-        for p in result.packs
-    ) or "none"
+    packs = (
+        ", ".join(
+            f"{p.id} ({p.reason}{': ' + p.detail if p.detail and p.reason != 'explicit' else ''})"
+            for p in result.packs
+        )
+        or "none"
+    )
     out = [f"{label}: packs {packs}"]
     width = max((len(r.rule_id) for r in result.removals), default=0)
     for r in result.removals:
-        what = r.action if r.trigger_line is None or r.trigger_line == r.line else \
-            f"{r.action} (from line {r.trigger_line})"
-        out.append(f"  line {r.line:>4}  {r.rule_id:<{width}}  {r.category:<14} {what:<10} "
-                   f"{r.text}")
+        what = (
+            r.action
+            if r.trigger_line is None or r.trigger_line == r.line
+            else f"{r.action} (from line {r.trigger_line})"
+        )
+        out.append(
+            f"  line {r.line:>4}  {r.rule_id:<{width}}  {r.category:<14} {what:<10} {r.text}"
+        )
     for n in result.warnings:
         out.append(f"  warning: {n}")
     chars = sum(len(r.text) for r in result.removals)
@@ -202,11 +247,17 @@ def explain(result: Result, label: str) -> str:
 
 def _cleaner(args: argparse.Namespace, rules: RuleSet) -> Cleaner:
     return Cleaner(
-        rules, common=not args.no_common, detect=not args.no_detect, packs=args.only,
-        normalization=Normalization(repair=not args.no_repair, nfc=not args.no_nfc,
-                                    whitespace=not args.no_whitespace),
-        max_cut_share=args.max_cut_share, rule_timeout=args.rule_timeout or None,
-        strict=args.strict, engine=args.engine,
+        rules,
+        common=not args.no_common,
+        detect=not args.no_detect,
+        packs=args.only,
+        normalization=Normalization(
+            repair=not args.no_repair, nfc=not args.no_nfc, whitespace=not args.no_whitespace
+        ),
+        max_cut_share=args.max_cut_share,
+        rule_timeout=args.rule_timeout or None,
+        strict=args.strict,
+        engine=args.engine,
     )
 
 
@@ -215,8 +266,10 @@ def _run_clean(argv: Sequence[str]) -> int:
     rules = _load(args.rules, builtin=not args.no_builtin)
     if args.version:
         n_rules = sum(len(p.rules) for p in rules.packs)
-        print(f"boilerclean {__version__} (rules {rules.hash}: {len(rules.packs)} packs, "
-              f"{n_rules} rules)")
+        print(
+            f"boilerclean {__version__} (rules {rules.hash}: {len(rules.packs)} packs, "
+            f"{n_rules} rules)"
+        )
         return EXIT_OK
     if not 0 < args.max_cut_share <= 1:
         raise InputError("--max-cut-share must be in (0, 1]")
@@ -226,19 +279,26 @@ def _run_clean(argv: Sequence[str]) -> int:
     inputs = args.inputs or ["-"]
     for name in inputs:
         text = _read(name, args.errors)
-        result = cleaner.clean(text, url=args.url, publisher=args.publisher, date=args.date,
-                               language=args.language)
+        result = cleaner.clean(
+            text, url=args.url, publisher=args.publisher, date=args.date, language=args.language
+        )
         label = "<stdin>" if name == "-" else name
         if args.explain:
             _write(sys.stderr, explain(result, label))
         if args.diff:
             diff = difflib.unified_diff(
-                text.split("\n"), result.text.split("\n"),
-                fromfile=f"a/{label}", tofile=f"b/{label}", lineterm="")
+                text.split("\n"),
+                result.text.split("\n"),
+                fromfile=f"a/{label}",
+                tofile=f"b/{label}",
+                lineterm="",
+            )
             _write(sys.stdout, "".join(d + "\n" for d in diff))
         else:
             out = result.text
-            _write(sys.stdout, out if not out or out.endswith("\n") else out + "\n")
+            if out and not out.endswith("\n"):
+                out += "\r\n" if "\r\n" in out else "\n"  # end the way its lines end
+            _write(sys.stdout, out)
     return EXIT_OK
 
 
@@ -281,8 +341,10 @@ def _rules_list(rules: RuleSet, pack_id: str | None) -> int:
     for p in rules.packs:
         domains = f" ({', '.join(p.domains)})" if p.domains else ""
         origin = "  [user]" if p.origin == "user" else ""
-        print(f"{p.id:<16} {p.kind:<9} {len(p.rules):>5} {len(p.examples):>8}  "
-              f"{p.publisher}{domains}{origin}")
+        print(
+            f"{p.id:<16} {p.kind:<9} {len(p.rules):>5} {len(p.examples):>8}  "
+            f"{p.publisher}{domains}{origin}"
+        )
     return EXIT_OK
 
 
@@ -300,8 +362,10 @@ def _rules_show(rules: RuleSet, ident: str) -> int:
         print(f"action:    {rule.action}")
         print(f"category:  {rule.category}")
         if rule.scope:
-            print(f"scope:     {'head' if rule.scope.head else 'tail'} "
-                  f"{rule.scope.head or rule.scope.tail}")
+            print(
+                f"scope:     {'head' if rule.scope.head else 'tail'} "
+                f"{rule.scope.head or rule.scope.tail}"
+            )
         for name in ("max_words", "unless", "valid_from", "valid_until", "max_cut_share"):
             value = getattr(rule, name)
             if value is not None:
@@ -320,9 +384,13 @@ def _rules_show(rules: RuleSet, ident: str) -> int:
     print(f"pack:         {pack.id} ({pack.kind}, {pack.origin})")
     print(f"publisher:    {pack.publisher}")
     print(f"file:         {pack.path}")
-    for label, values in (("aliases", pack.aliases), ("domains", pack.domains),
-                          ("extends", pack.extends), ("fingerprints", pack.fingerprints),
-                          ("sources", pack.sources)):
+    for label, values in (
+        ("aliases", pack.aliases),
+        ("domains", pack.domains),
+        ("extends", pack.extends),
+        ("fingerprints", pack.fingerprints),
+        ("sources", pack.sources),
+    ):
         for i, value in enumerate(values):
             print(f"{label + ':' if i == 0 else '':<13} {value}")
     print(f"rules:        {len(pack.rules)}")
@@ -340,8 +408,10 @@ def _rules_test(rules: RuleSet, only: set[str] | None) -> int:
     for o in failed:
         for line in o.lines():
             print(line)
-    print(f"{len(outcomes)} examples, {len(outcomes) - len(failed)} passed, {len(failed)} failed",
-          file=sys.stderr)
+    print(
+        f"{len(outcomes)} examples, {len(outcomes) - len(failed)} passed, {len(failed)} failed",
+        file=sys.stderr,
+    )
     return EXIT_FAILED if failed else EXIT_OK
 
 

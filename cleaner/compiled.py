@@ -9,8 +9,10 @@ cost does not multiply with the combinations of packs documents select.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 import regex
@@ -30,6 +32,10 @@ class CompiledRule:
     pattern: regex.Pattern[str]
     literals: frozenset[str] | None
     unless: regex.Pattern[str] | None
+    #: Literal matchers compile to escaped alternations, which match in linear time; only
+    #: author-written regexes (and ``unless``) need the per-call timeout, which costs
+    #: several microseconds a call in the ``regex`` module.
+    guarded: bool
 
     @property
     def is_cut(self) -> bool:
@@ -40,14 +46,21 @@ class CompiledRule:
         rule = self.rule
         if rule.max_words is not None and len(key.split()) > rule.max_words:
             return False
-        if self.pattern.search(key, timeout=timeout) is None:
+        if self.guarded and timeout is not None:
+            if self.pattern.search(key, timeout=timeout) is None:
+                return False
+            return self.unless is None or self.unless.search(key, timeout=timeout) is None
+        if self.pattern.search(key) is None:
             return False
-        return self.unless is None or self.unless.search(key, timeout=timeout) is None
+        return self.unless is None or self.unless.search(key) is None
 
     def strip(self, key: str, timeout: float | None) -> tuple[str, list[tuple[int, int, str]]]:
         """Remove every match from the line; returns the rest (tidied) and the spans."""
-        spans = [(m.start(), m.end(), m.group())
-                 for m in self.pattern.finditer(key, timeout=timeout) if m.end() > m.start()]
+        spans = [
+            (m.start(), m.end(), m.group())
+            for m in self.pattern.finditer(key, timeout=timeout)
+            if m.end() > m.start()
+        ]
         if not spans:
             return key, []
         parts, last = [], 0
@@ -72,7 +85,18 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
     if literals is not None and any("\n" in lit for lit in literals):
         literals = None  # cannot occur in a line; let the real pattern decide everywhere
     unless = regex.compile(rule.unless) if rule.unless else None
-    return CompiledRule(rule, index, matcher.pattern, literals, unless)
+    guarded = rule.matcher.kind == "regex" or unless is not None
+    return CompiledRule(rule, index, matcher.pattern, literals, unless, guarded)
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveRules:
+    """The rules that apply to a document, in order, with what the engines look up."""
+
+    rules: tuple[CompiledRule, ...]
+    rank: dict[int, int]
+    unfiltered: tuple[CompiledRule, ...]
+    scoped: bool
 
 
 class CompiledIndex:
@@ -95,11 +119,48 @@ class CompiledIndex:
                 continue
             for source in pack.fingerprints:
                 lits = required_literals(source)
-                self.fingerprints.append(CompiledFingerprint(
-                    pack.id, len(self.fingerprints), regex.compile(source), lits))
+                self.fingerprints.append(
+                    CompiledFingerprint(
+                        pack.id, len(self.fingerprints), regex.compile(source), lits
+                    )
+                )
         self.unfiltered_rules = [r for r in self.rules if r.literals is None]
+        self._dated = {
+            p
+            for p, rs in self.pack_rules.items()
+            if any(r.rule.valid_from or r.rule.valid_until for r in rs)
+        }
+        self._lingual = {
+            p for p, rs in self.pack_rules.items() if any(r.rule.languages for r in rs)
+        }
+        self._active: Callable[[tuple[str, ...], dt.date | None, str | None], ActiveRules] = (
+            lru_cache(maxsize=1024)(self._compute_active)
+        )
         self.unfiltered_fingerprints = [f for f in self.fingerprints if f.literals is None]
         self.automaton = self._build_automaton()
+
+    def active(
+        self, packs: tuple[str, ...], date: dt.date | None, language: str | None
+    ) -> ActiveRules:
+        """Active rules for these packs; cached (date and language only key it if used)."""
+        if date is not None and not self._dated.intersection(packs):
+            date = None
+        if language is not None and not self._lingual.intersection(packs):
+            language = None
+        return self._active(packs, date, language)
+
+    def _compute_active(
+        self, packs: tuple[str, ...], date: dt.date | None, language: str | None
+    ) -> ActiveRules:
+        rules = tuple(
+            r for p in packs for r in self.pack_rules[p] if r.rule.active_on(date, language)
+        )
+        return ActiveRules(
+            rules,
+            {r.index: k for k, r in enumerate(rules)},
+            tuple(r for r in rules if r.literals is None),
+            any(r.rule.scope is not None for r in rules),
+        )
 
     def _build_automaton(self) -> ahocorasick.Automaton | None:
         targets: dict[str, list[int]] = {}

@@ -98,9 +98,14 @@ class Cleaner:
         if engine not in ("fast", "reference"):
             raise InputError(f"engine must be 'fast' or 'reference', not {engine!r}")
         self.options = Options(
-            common=common, detect=detect, only=only,
-            normalization=normalization or Normalization(), max_cut_share=max_cut_share,
-            fingerprint_zone=fingerprint_zone, rule_timeout=rule_timeout, strict=strict,
+            common=common,
+            detect=detect,
+            only=only,
+            normalization=normalization or Normalization(),
+            max_cut_share=max_cut_share,
+            fingerprint_zone=fingerprint_zone,
+            rule_timeout=rule_timeout,
+            strict=strict,
             engine=engine,
         )
         self._index = _compiled_for(self.ruleset)
@@ -133,32 +138,41 @@ class Cleaner:
         timeout = opts.rule_timeout
         if opts.engine == "fast":
             rule_hits, fp_hits = fast.scan(index, keys)
-            found = fast.detect(index, keys, fp_hits, opts.fingerprint_zone, timeout) \
-                if opts.detect else {}
+            found = (
+                fast.detect(index, keys, fp_hits, opts.fingerprint_zone, timeout)
+                if opts.detect
+                else {}
+            )
         else:
             rule_hits = []
-            found = reference.detect(index, keys, opts.fingerprint_zone, timeout) \
-                if opts.detect else {}
+            found = (
+                reference.detect(index, keys, opts.fingerprint_zone, timeout) if opts.detect else {}
+            )
         packs = select_packs(
-            self.ruleset, publisher=publisher, url=url,
+            self.ruleset,
+            publisher=publisher,
+            url=url,
             fingerprint_lines={p: lines.number(i) for p, i in found.items()},
-            common=opts.common, only=opts.only,
+            common=opts.common,
+            only=opts.only,
         )
-        day, lang = _as_date(date), language
-        active = [r for p in packs for r in index.pack_rules[p.id] if r.rule.active_on(day, lang)]
-        work = Work(lines, keys, timeout=timeout, strict=opts.strict,
-                    max_cut_share=opts.max_cut_share)
+        active = index.active(tuple(p.id for p in packs), _as_date(date), language)
+        work = Work(
+            lines, keys, timeout=timeout, strict=opts.strict, max_cut_share=opts.max_cut_share
+        )
         matcher: LineMatcher
         if opts.engine == "fast":
             matcher = fast.PrefilterMatcher(work, index, active, rule_hits)
         else:
-            matcher = reference.NaiveMatcher(work, active)
-        run_passes(work, matcher, scoped=any(r.rule.scope is not None for r in active))
+            matcher = reference.NaiveMatcher(work, active.rules)
+        run_passes(work, matcher, scoped=active.scoped)
         out_text = self._render(text, lines, work)
         return Result(
-            text=out_text, packs=packs,
+            text=out_text,
+            packs=packs,
             removals=tuple(sorted(work.removals, key=lambda r: r.line)),
-            warnings=tuple(work.notices), normalized=self._normalized(text, lines),
+            warnings=tuple(work.notices),
+            normalized=self._normalized(text, lines),
         )
 
     def _render(self, text: str, lines: Lines, work: Work) -> str:
@@ -185,20 +199,31 @@ class Cleaner:
         return self.clean(text, **context).text
 
     def clean_batch(
-        self, documents: Iterable[str | Document | Mapping[str, Any]],
+        self,
+        documents: Iterable[str | Document | Mapping[str, Any]],
     ) -> Iterator[Result]:
         """Clean many documents lazily, in order: strings, Documents or dicts with a 'text'."""
         for doc in documents:
             if isinstance(doc, str):
                 yield self.clean(doc)
             elif isinstance(doc, Document):
-                yield self.clean(doc.text, url=doc.url, publisher=doc.publisher,
-                                 date=doc.date, language=doc.language)
+                yield self.clean(
+                    doc.text,
+                    url=doc.url,
+                    publisher=doc.publisher,
+                    date=doc.date,
+                    language=doc.language,
+                )
             elif isinstance(doc, Mapping):
                 if not isinstance(doc.get("text"), str):
                     raise InputError("a document mapping needs a string 'text'")
-                yield self.clean(doc["text"], url=doc.get("url"), publisher=doc.get("publisher"),
-                                 date=doc.get("date"), language=doc.get("language"))
+                yield self.clean(
+                    doc["text"],
+                    url=doc.get("url"),
+                    publisher=doc.get("publisher"),
+                    date=doc.get("date"),
+                    language=doc.get("language"),
+                )
             else:
                 raise InputError(f"cannot clean a {type(doc).__name__}")
 

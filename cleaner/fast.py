@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from cleaner.compiled import CompiledIndex, CompiledRule
+from cleaner.compiled import ActiveRules, CompiledIndex, CompiledRule
 from cleaner.passes import Work
 from cleaner.selection import in_zone
 
 
-def scan(index: CompiledIndex, keys: Sequence[str]) -> tuple[list[tuple[int, int]],
-                                                             list[tuple[int, int]]]:
+def scan(
+    index: CompiledIndex, keys: Sequence[str]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(line, rule index) and (line, fingerprint index) literal hits, deduplicated."""
     folded = "\n".join(keys).casefold()
     rule_hits: set[tuple[int, int]] = set()
@@ -29,8 +30,13 @@ def scan(index: CompiledIndex, keys: Sequence[str]) -> tuple[list[tuple[int, int
     return sorted(rule_hits), sorted(fp_hits)
 
 
-def detect(index: CompiledIndex, keys: Sequence[str], fp_hits: Iterable[tuple[int, int]],
-           zone: int, timeout: float | None) -> dict[str, int]:
+def detect(
+    index: CompiledIndex,
+    keys: Sequence[str],
+    fp_hits: Iterable[tuple[int, int]],
+    zone: int,
+    timeout: float | None,
+) -> dict[str, int]:
     """Same answer as :func:`cleaner.reference.detect`, trying only proposed lines."""
     tries = list(fp_hits)
     if index.unfiltered_fingerprints:
@@ -57,13 +63,16 @@ class PrefilterMatcher:
     """Confirmed matches per line, computed once from the scan's proposals."""
 
     def __init__(
-        self, work: Work, index: CompiledIndex, active: Sequence[CompiledRule],
+        self,
+        work: Work,
+        index: CompiledIndex,
+        active: ActiveRules,
         rule_hits: Iterable[tuple[int, int]],
     ) -> None:
         self.work = work
         self.index = index
-        self.rank = {r.index: k for k, r in enumerate(active)}
-        self.unfiltered = [r for r in active if r.literals is None]
+        self.rank = active.rank
+        self.unfiltered = active.unfiltered
         self.found: dict[int, list[CompiledRule]] = {}
         proposed: dict[int, set[int]] = {}
         for line, r in rule_hits:
@@ -78,8 +87,9 @@ class PrefilterMatcher:
 
     def _confirm(self, i: int, ids: Iterable[int]) -> None:
         rules = self.index.rules
-        hits = [rules[r] for r in sorted(ids, key=self.rank.__getitem__)
-                if self.work.fires(rules[r], i)]
+        hits = [
+            rules[r] for r in sorted(ids, key=self.rank.__getitem__) if self.work.fires(rules[r], i)
+        ]
         if hits:
             self.found[i] = hits
         else:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import ftfy
 import ftfy.chardata
+import regex
 from ftfy.badness import is_bad
 
 _FTFY = ftfy.TextFixerConfig(
@@ -36,7 +37,16 @@ _FTFY = ftfy.TextFixerConfig(
 _CONTROLS = "".join(chr(c) for c in sorted(ftfy.chardata.CONTROL_CHARS))
 # stdlib ``re``: its \s is exactly str.isspace(), which str.strip() uses too.
 _REPAIR_GATE = re.compile("[&\x1b\x80-\x9f\ud800-\udfff" + re.escape(_CONTROLS) + "]")
-_WS_GATE = re.compile(r"^[^\S\n]|[^\S\n]$|[^\S\n]{2}", re.MULTILINE)
+# Every pattern of ftfy's mojibake detector (``ftfy.badness.BADNESS_RE``) matches at most
+# eight characters and contains two adjacent non-ASCII characters, or one of Œ œ Ã Â, or a
+# C1 control (already in the gate above); its character classes are all non-ASCII. So
+# ``is_bad`` can only be true near such a spot, and checking small windows around them
+# gives the same answer far faster than running the detector over the whole text.
+# (The ``regex`` module searches this class pair about 15 times faster than ``re``.)
+_NON_ASCII_PAIR = regex.compile(r"[^\x00-\x7f]{2}")
+_SINGLE_SPOTS = ("\u0152", "\u0153", "\u00c3", "\u00c2")
+_WINDOW = 12
+_MAX_SPOTS = 16
 _WS_RUN = re.compile(r"[^\S\n]{2,}")
 
 
@@ -75,15 +85,37 @@ class Lines:
         if self.crs is None:
             text = "\n".join(self.bodies)
         else:
-            text = "\n".join(b + "\r" if cr else b for b, cr in zip(self.bodies, self.crs))
+            text = "\n".join(
+                b + "\r" if cr else b for b, cr in zip(self.bodies, self.crs, strict=True)
+            )
         return text + "\n" if self.final_newline else text
+
+
+def _mojibake_spots(text: str) -> list[int]:
+    spots = [m.start() for m in _NON_ASCII_PAIR.finditer(text)]
+    for char in _SINGLE_SPOTS:
+        if char in text:
+            spots += [m.start() for m in re.finditer(char, text)]
+    return spots
 
 
 def needs_repair(text: str) -> bool:
     """Could ftfy (as configured here) change this text? False is a proof it would not."""
     if _REPAIR_GATE.search(text) is not None:
         return True
-    return not text.isascii() and is_bad(text)
+    if text.isascii():
+        return False
+    spots = _mojibake_spots(text)
+    if len(spots) > _MAX_SPOTS:  # non-Latin scripts: one pass of the real detector
+        return is_bad(text)
+    return any(is_bad(text[max(0, p - _WINDOW) : p + _WINDOW + 2]) for p in spots)
+
+
+def _maybe_needs_repair(body: str, ascii_only: bool, printable: bool) -> bool:
+    """Cheap document-wide screen; True means "look line by line" (see needs_repair)."""
+    if not printable or "&" in body or "\ufffc" in body:
+        return True  # controls, C1, surrogates, lone format characters, entities
+    return not ascii_only and bool(_mojibake_spots(body))
 
 
 def repair_line(line: str) -> str:
@@ -98,26 +130,44 @@ def tidy_line(line: str) -> str:
 
 
 def prepare(text: str, norm: Normalization) -> Lines:
-    """Split a document into lines and normalise them; cheap when nothing needs doing."""
+    """Split a document into lines and normalise them; cheap when nothing needs doing.
+
+    The screens use only C-speed string methods: a document that is printable, has no
+    ``&``, no double spaces and no spaces at line ends skips every step.
+    """
     final_newline = text.endswith("\n")
     body = text[:-1] if final_newline else text
-    if norm.repair and needs_repair(body):
-        body = "\n".join(repair_line(p) if needs_repair(p) else p for p in body.split("\n"))
-    if norm.nfc and not unicodedata.is_normalized("NFC", body):
-        body = unicodedata.normalize("NFC", body)
     if not body and not final_newline:
         return Lines([], None, None, False)
     bodies = body.split("\n")
+    ascii_only = body.isascii()
+    printable = all(map(str.isprintable, bodies))
+    if norm.repair and _maybe_needs_repair(body, ascii_only, printable):
+        bodies = [repair_line(b) if needs_repair(b) else b for b in bodies]
+        body = "\n".join(bodies)
+        ascii_only = body.isascii()
+        printable = all(map(str.isprintable, bodies))  # an entity may have become a space
+    if norm.nfc and not ascii_only and not unicodedata.is_normalized("NFC", body):
+        body = unicodedata.normalize("NFC", body)
+        bodies = body.split("\n")
     crs: list[bool] | None = None
     if "\r" in body:
         crs = [b.endswith("\r") for b in bodies]
         if any(crs):
-            bodies = [b[:-1] if cr else b for b, cr in zip(bodies, crs)]
+            bodies = [b[:-1] if cr else b for b, cr in zip(bodies, crs, strict=True)]
         else:
             crs = None
     lines = Lines(bodies, crs, None, final_newline)
     if norm.whitespace:
-        if crs is not None or _WS_GATE.search(body) is not None:
+        if (
+            not printable
+            or crs is not None
+            or "  " in body
+            or " \n" in body
+            or "\n " in body
+            or body[:1].isspace()
+            or body[-1:].isspace()
+        ):
             lines.bodies = [tidy_line(b) for b in lines.bodies]
         squeeze_blank_lines(lines)
     return lines

@@ -27,7 +27,8 @@ from cleaner.ruleset import RuleSet
 from cleaner.selection import in_zone
 
 _REPEATS = tuple(
-    getattr(sre_c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    getattr(sre_c, n)
+    for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
     if hasattr(sre_c, n)
 )
 _UNBOUNDED = 50  # a repeat with a higher upper bound is treated as unbounded
@@ -53,7 +54,7 @@ def backtracking_risks(pattern: str) -> list[str]:
 
 
 def _is_unbounded(av: Any) -> bool:
-    low, high, _ = av
+    _low, high, _ = av
     return bool(high == sre_c.MAXREPEAT or high > _UNBOUNDED)
 
 
@@ -75,11 +76,15 @@ def _ambiguous_body(body: list[Any]) -> bool:
     """
     items = _flat(body)
     if any(op is sre_c.BRANCH for op, _ in items):
-        return any(_ambiguous_body(list(b)) for op, av in items if op is sre_c.BRANCH
-                   for b in av[1])
+        return any(
+            _ambiguous_body(list(b)) for op, av in items if op is sre_c.BRANCH for b in av[1]
+        )
     has_inner = any(op in _REPEATS and _is_unbounded(av) for op, av in items)
-    required = [(op, av) for op, av in items
-                if op is not sre_c.AT and not (op in _REPEATS and (av[0] == 0 or _is_unbounded(av)))]
+    required = [
+        (op, av)
+        for op, av in items
+        if op is not sre_c.AT and not (op in _REPEATS and (av[0] == 0 or _is_unbounded(av)))
+    ]
     return has_inner and not required
 
 
@@ -91,8 +96,13 @@ def _walk(items: list[Any], inside: bool, found: list[str]) -> None:
             body = list(av[2])
             if unbounded and _ambiguous_body(body):
                 found.append("nested unbounded quantifiers: a repeated group that itself repeats")
-            if unbounded and previous is not None and previous[0] in _REPEATS \
-                    and _is_unbounded(previous[1]) and list(previous[1][2]) == body:
+            if (
+                unbounded
+                and previous is not None
+                and previous[0] in _REPEATS
+                and _is_unbounded(previous[1])
+                and list(previous[1][2]) == body
+            ):
                 found.append("adjacent unbounded quantifiers over the same characters")
             _walk(body, inside or unbounded, found)
         elif op is sre_c.SUBPATTERN:
@@ -107,55 +117,86 @@ def _walk(items: list[Any], inside: bool, found: list[str]) -> None:
 
 def _problem(rule: Rule | None, pack: Pack, message: str, level: str) -> Problem:
     loc = rule.location if rule is not None else None
-    return Problem(pack.path, loc.line if loc else 1, loc.col if loc else 1, message,
-                   rule.id if rule else None, level)
+    return Problem(
+        pack.path,
+        loc.line if loc else 1,
+        loc.col if loc else 1,
+        message,
+        rule.id if rule else None,
+        level,
+    )
 
 
 def _rule_checks(pack: Pack, fired_by: set[str], near: set[str]) -> Iterator[Problem]:
     for rule in pack.rules:
         names = {rule.id} | {f"{pack.id}/{a}" for a in rule.aliases}
         if not names & fired_by:
-            yield _problem(rule, pack, "no example where this rule fires (add one with fires:)",
-                           "error")
+            yield _problem(
+                rule, pack, "no example where this rule fires (add one with fires:)", "error"
+            )
         if not names & near:
-            yield _problem(rule, pack, "no near-miss example (add article text that shares "
-                                       "its words, with near_miss_for:)", "error")
+            yield _problem(
+                rule,
+                pack,
+                "no near-miss example (add article text that shares "
+                "its words, with near_miss_for:)",
+                "error",
+            )
         patterns = [rule.matcher.patterns[0]] if rule.matcher.kind == "regex" else []
         if rule.unless:
             patterns.append(rule.unless)
         for source in patterns:
             for risk in backtracking_risks(source):
-                yield _problem(rule, pack, f"regex risks catastrophic backtracking: {risk}",
-                               "error")
+                yield _problem(
+                    rule, pack, f"regex risks catastrophic backtracking: {risk}", "error"
+                )
         if compile_matcher(rule.matcher).literals is None:
-            yield _problem(rule, pack, "no literal the prefilter can use: this rule is tried on "
-                                       "every line (start the regex with a fixed word)",
-                           "warning")
+            yield _problem(
+                rule,
+                pack,
+                "no literal the prefilter can use: this rule is tried on "
+                "every line (start the regex with a fixed word)",
+                "warning",
+            )
 
 
 def _fingerprint_checks(ruleset: RuleSet, pack: Pack, zone: int) -> Iterator[Problem]:
-    for source, loc in zip(pack.fingerprints, pack.fingerprint_locations):
+    for source, loc in zip(pack.fingerprints, pack.fingerprint_locations, strict=True):
         pattern = regex.compile(source)
         for risk in backtracking_risks(source):
-            yield Problem(pack.path, loc.line, loc.col,
-                          f"fingerprint risks catastrophic backtracking: {risk}", None, "error")
+            yield Problem(
+                pack.path,
+                loc.line,
+                loc.col,
+                f"fingerprint risks catastrophic backtracking: {risk}",
+                None,
+                "error",
+            )
         for other in ruleset.packs:
             if other.id == pack.id:
                 continue
             for ex in other.examples:
                 wanted = pack.id in ex.packs or any(
-                    ref.startswith(pack.id + "/") for ref in ex.fires)
+                    ref.startswith(pack.id + "/") for ref in ex.fires
+                )
                 if wanted:
                     continue
                 keys = [line.strip() for line in ex.input.split("\n")]
-                hits = [i for i, k in enumerate(keys)
-                        if k and in_zone(keys, i, zone) and pattern.fullmatch(k)]
+                hits = [
+                    i
+                    for i, k in enumerate(keys)
+                    if k and in_zone(keys, i, zone) and pattern.fullmatch(k)
+                ]
                 if hits:
                     yield Problem(
-                        pack.path, loc.line, loc.col,
+                        pack.path,
+                        loc.line,
+                        loc.col,
                         f"fingerprint fires on {other.id} example '{ex.name}' (line "
                         f"{hits[0] + 1}); if that is right, list '{pack.id}' in its packs:",
-                        None, "error")
+                        None,
+                        "error",
+                    )
 
 
 def lint(ruleset: RuleSet, packs: Iterable[str] | None = None, zone: int = 12) -> list[Problem]:
@@ -174,14 +215,30 @@ def lint(ruleset: RuleSet, packs: Iterable[str] | None = None, zone: int = 12) -
     for pack in ruleset.packs:
         for domain in pack.domains:
             if domain in owners and (wanted is None or pack.id in wanted):
-                problems.append(Problem(pack.path, 1, 1, f"domain {domain} is also claimed by "
-                                        f"pack {owners[domain]}", None, "warning"))
+                problems.append(
+                    Problem(
+                        pack.path,
+                        1,
+                        1,
+                        f"domain {domain} is also claimed by pack {owners[domain]}",
+                        None,
+                        "warning",
+                    )
+                )
             owners.setdefault(domain, pack.id)
         if wanted is not None and pack.id not in wanted:
             continue
         if pack.kind != "shared" and not pack.sources:
-            problems.append(Problem(pack.path, 1, 1, "no sources: list the real pages the "
-                                    "rules were written from", None, "warning"))
+            problems.append(
+                Problem(
+                    pack.path,
+                    1,
+                    1,
+                    "no sources: list the real pages the rules were written from",
+                    None,
+                    "warning",
+                )
+            )
         problems += _rule_checks(pack, fired_by, near)
         problems += _fingerprint_checks(ruleset, pack, zone)
     return problems

@@ -11,6 +11,8 @@ the pack files themselves. The limits below keep a hostile pack from exhausting 
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
+
 import regex
 import yaml
 
@@ -21,10 +23,14 @@ from cleaner.model import (
     CATEGORIES,
     MATCH_KINDS,
     PACK_KINDS,
+    Action,
+    Category,
     Example,
     Location,
     Matcher,
+    MatchKind,
     Pack,
+    PackKind,
     PackSource,
     Rule,
     Scope,
@@ -41,13 +47,49 @@ MAX_PATTERN = 2_000
 PACK_ID = regex.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?")
 RULE_SLUG = regex.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 
-PACK_KEYS = ("publisher", "aliases", "domains", "kind", "fingerprints", "extends", "sources",
-             "rules", "examples", "html")
-RULE_KEYS = ("id", *MATCH_KINDS, "ignore_case", "action", "scope", "max_words", "unless",
-             "category", "why", "valid_from", "valid_until", "max_cut_share", "languages",
-             "aliases")
-EXAMPLE_KEYS = ("name", "input", "expected", "unchanged", "fires", "near_miss_for", "packs",
-                "url", "publisher", "detect", "date", "language", "xfail")
+PACK_KEYS = (
+    "publisher",
+    "aliases",
+    "domains",
+    "kind",
+    "fingerprints",
+    "extends",
+    "sources",
+    "rules",
+    "examples",
+    "html",
+)
+RULE_KEYS = (
+    "id",
+    *MATCH_KINDS,
+    "ignore_case",
+    "action",
+    "scope",
+    "max_words",
+    "unless",
+    "category",
+    "why",
+    "valid_from",
+    "valid_until",
+    "max_cut_share",
+    "languages",
+    "aliases",
+)
+EXAMPLE_KEYS = (
+    "name",
+    "input",
+    "expected",
+    "unchanged",
+    "fires",
+    "near_miss_for",
+    "packs",
+    "url",
+    "publisher",
+    "detect",
+    "date",
+    "language",
+    "xfail",
+)
 SCOPE_KEYS = ("head", "tail")
 
 
@@ -61,10 +103,10 @@ def pack_id_of(path: str) -> str:
 
 
 def _regex_problem(reader: NodeReader, node: yaml.Node, exc: regex.error, what: str) -> None:
-    pos = exc.pos or 0
+    pos = getattr(exc, "pos", None) or 0
     quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
     offset = pos + (1 if quoted else 0) if node.start_mark.line == node.end_mark.line else 0
-    reader.error(node, f"{what} does not compile: {exc.msg}", col_offset=offset)
+    reader.error(node, f"{what} does not compile: {getattr(exc, 'msg', exc)}", col_offset=offset)
 
 
 class _PackParser:
@@ -82,13 +124,19 @@ class _PackParser:
     def parse(self) -> Pack | None:
         r = self.r
         if len(self.source.text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-            r.problems.append(Problem(self.source.path, 1, 1,
-                                      f"pack file is larger than {MAX_FILE_BYTES} bytes"))
+            r.problems.append(
+                Problem(self.source.path, 1, 1, f"pack file is larger than {MAX_FILE_BYTES} bytes")
+            )
             return None
         if not PACK_ID.fullmatch(self.pack_id):
-            r.problems.append(Problem(
-                self.source.path, 1, 1,
-                f"pack id '{self.pack_id}' (the file name) must be a lower-case slug"))
+            r.problems.append(
+                Problem(
+                    self.source.path,
+                    1,
+                    1,
+                    f"pack id '{self.pack_id}' (the file name) must be a lower-case slug",
+                )
+            )
         root, problems = compose(self.source.text, self.source.path)
         r.problems.extend(problems)
         if root is None:
@@ -114,10 +162,20 @@ class _PackParser:
             r.error(top["html"], "html must be a mapping")
             html = None
         return Pack(
-            id=self.pack_id, publisher=publisher or self.pack_id, kind=kind,  # type: ignore[arg-type]
-            aliases=aliases, domains=domains, fingerprints=fingerprints, extends=extends,
-            sources=sources, rules=rules, examples=examples, html=html,
-            path=self.source.path, origin=self.source.origin, fingerprint_locations=fp_locs,
+            id=self.pack_id,
+            publisher=publisher or self.pack_id,
+            kind=cast(PackKind, kind),
+            aliases=aliases,
+            domains=domains,
+            fingerprints=fingerprints,
+            extends=extends,
+            sources=sources,
+            rules=rules,
+            examples=examples,
+            html=html,
+            path=self.source.path,
+            origin=self.source.origin,
+            fingerprint_locations=fp_locs,
         )
 
     # -- small typed reads -------------------------------------------------------------
@@ -156,7 +214,8 @@ class _PackParser:
 
     # -- fingerprints --------------------------------------------------------------------
     def _fingerprints(
-        self, top: dict[str, yaml.Node],
+        self,
+        top: dict[str, yaml.Node],
     ) -> tuple[tuple[str, ...], tuple[Location, ...]]:
         if "fingerprints" not in top:
             return (), ()
@@ -200,6 +259,7 @@ class _PackParser:
 
     def _rule(self, node: yaml.Node) -> Rule | None:
         r = self.r
+        r.rule_id = self._peek_id(node)
         m = r.mapping(node, RULE_KEYS, "a rule")
         if m is None:
             return None
@@ -207,7 +267,7 @@ class _PackParser:
         slug = self._req_string(m, "id", node)
         if slug is not None:
             if slug.startswith(self.pack_id + "/"):
-                slug = slug[len(self.pack_id) + 1:]
+                slug = slug[len(self.pack_id) + 1 :]
             if not RULE_SLUG.fullmatch(slug):
                 r.error(m["id"], f"rule id '{slug}' must be a kebab-case slug")
                 slug = None
@@ -215,8 +275,7 @@ class _PackParser:
         r.rule_id = rule_id
         matcher = self._matcher(m, node)
         action = self._choice(m["action"], ACTIONS, "action") if "action" in m else "drop-line"
-        category = self._choice(m["category"], CATEGORIES, "category") if "category" in m \
-            else None
+        category = self._choice(m["category"], CATEGORIES, "category") if "category" in m else None
         if "category" not in m:
             r.error(node, "missing required key 'category'")
         why = self._req_string(m, "why", node)
@@ -239,29 +298,66 @@ class _PackParser:
             r.error(m["max_cut_share"], "max_cut_share applies only to cut-after / cut-before")
         languages = tuple(x.lower() for x in self._str_list(m, "languages"))
         aliases = tuple(
-            a[len(self.pack_id) + 1:] if a.startswith(self.pack_id + "/") else a
+            a[len(self.pack_id) + 1 :] if a.startswith(self.pack_id + "/") else a
             for a in self._str_list(m, "aliases")
         )
-        if len(r.problems) > before or slug is None or matcher is None or why is None \
-                or category is None or action is None:
+        if (
+            len(r.problems) > before
+            or slug is None
+            or matcher is None
+            or why is None
+            or category is None
+            or action is None
+        ):
             return None
         return Rule(
-            id=rule_id, pack=self.pack_id, matcher=matcher, category=category,  # type: ignore[arg-type]
-            why=why, action=action, scope=scope, max_words=max_words,  # type: ignore[arg-type]
-            unless=unless, valid_from=valid_from, valid_until=valid_until,
-            max_cut_share=share, languages=languages, aliases=aliases, location=r.loc(node),
+            id=rule_id,
+            pack=self.pack_id,
+            matcher=matcher,
+            category=cast(Category, category),
+            why=why,
+            action=cast(Action, action),
+            scope=scope,
+            max_words=max_words,
+            unless=unless,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            max_cut_share=share,
+            languages=languages,
+            aliases=aliases,
+            location=r.loc(node),
         )
+
+    def _peek_id(self, node: yaml.Node) -> str | None:
+        """The rule's global id, read before its keys are checked, for their messages."""
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if (
+                    isinstance(key, yaml.ScalarNode)
+                    and key.value == "id"
+                    and isinstance(value, yaml.ScalarNode)
+                    and value.tag.endswith(":str")
+                ):
+                    slug = value.value.removeprefix(self.pack_id + "/")
+                    return f"{self.pack_id}/{slug}"
+        return None
 
     def _matcher(self, m: dict[str, yaml.Node], node: yaml.Node) -> Matcher | None:
         r = self.r
         kinds = [k for k in MATCH_KINDS if k in m]
+        if not kinds and any(
+            f"did you mean '{k}'" in p.message
+            for k in MATCH_KINDS
+            for p in r.problems[-3:]
+            if p.rule_id == r.rule_id
+        ):
+            return None  # a misspelt matcher key is already reported
         if len(kinds) != 1:
             what = "none" if not kinds else " and ".join(kinds)
             r.error(node, f"a rule needs exactly one of {', '.join(MATCH_KINDS)} (found {what})")
             return None
         kind = kinds[0]
-        ignore_case = r.boolean(m["ignore_case"], "ignore_case") if "ignore_case" in m \
-            else False
+        ignore_case = r.boolean(m["ignore_case"], "ignore_case") if "ignore_case" in m else False
         if kind == "regex":
             value = r.string(m[kind], "regex")
             items = [] if value is None else [(value, m[kind])]
@@ -274,10 +370,13 @@ class _PackParser:
                 r.error(item, f"{kind} is longer than {MAX_PATTERN} characters")
                 return None
             if kind != "regex" and value != value.strip():
-                r.error(item, f"{kind} has leading or trailing spaces, but lines are "
-                              "matched with surrounding whitespace trimmed")
+                r.error(
+                    item,
+                    f"{kind} has leading or trailing spaces, but lines are "
+                    "matched with surrounding whitespace trimmed",
+                )
                 return None
-        matcher = Matcher(kind, tuple(v for v, _ in items), ignore_case)  # type: ignore[arg-type]
+        matcher = Matcher(cast(MatchKind, kind), tuple(v for v, _ in items), ignore_case)
         try:
             compiled = compile_matcher(matcher)
         except regex.error as exc:
@@ -295,7 +394,7 @@ class _PackParser:
         if len(m) != 1:
             self.r.error(node, "scope takes exactly one of head or tail, e.g. {tail: 8}")
             return None
-        (key, value_node), = m.items()
+        ((key, value_node),) = m.items()
         value = self.r.integer(value_node, f"scope {key}")
         if value is None:
             return None
@@ -352,9 +451,20 @@ class _PackParser:
         if len(r.problems) > before or name is None or text is None:
             return None
         return Example(
-            name=name, pack=self.pack_id, input=text, expected=expected, fires=fires,
-            near_miss_for=near, packs=packs, url=url, publisher=publisher, detect=bool(detect), date=date,
-            language=language, xfail=xfail, location=r.loc(node),
+            name=name,
+            pack=self.pack_id,
+            input=text,
+            expected=expected,
+            fires=fires,
+            near_miss_for=near,
+            packs=packs,
+            url=url,
+            publisher=publisher,
+            detect=bool(detect),
+            date=date,
+            language=language,
+            xfail=xfail,
+            location=r.loc(node),
         )
 
 

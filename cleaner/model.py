@@ -223,9 +223,7 @@ class Result:
 
     @property
     def failed_rules(self) -> tuple[str, ...]:
-        return tuple(
-            n.rule_id for n in self.warnings if n.code != "cut-guarded" and n.rule_id
-        )
+        return tuple(n.rule_id for n in self.warnings if n.code != "cut-guarded" and n.rule_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,12 @@ class Work:
     """The mutable state of one document while rules apply to it."""
 
     def __init__(
-        self, lines: Lines, keys: list[str], *, timeout: float | None, strict: bool,
+        self,
+        lines: Lines,
+        keys: list[str],
+        *,
+        timeout: float | None,
+        strict: bool,
         max_cut_share: float,
     ) -> None:
         self.lines = lines
@@ -57,9 +62,14 @@ class Work:
         if self.strict:
             raise RuleRuntimeError(rule.rule.id, line, reason) from exc
         self.failed.add(rule.index)
-        self.notices.append(Notice(
-            "rule-timeout" if timeout else "rule-error",
-            f"rule {rule.rule.id} {reason}; skipped for this document", rule.rule.id, line))
+        self.notices.append(
+            Notice(
+                "rule-timeout" if timeout else "rule-error",
+                f"rule {rule.rule.id} {reason}; skipped for this document",
+                rule.rule.id,
+                line,
+            )
+        )
 
     def fires(self, rule: CompiledRule, i: int) -> bool:
         if rule.index in self.failed:
@@ -84,9 +94,11 @@ class Work:
     # -- actions ---------------------------------------------------------------------------
     def _record(self, rule: CompiledRule, i: int, trigger: int | None = None) -> None:
         r = rule.rule
-        self.removals.append(Removal(
-            r.id, r.category, r.action, self.lines.number(i), self.keys[i],
-            trigger_line=trigger))
+        self.removals.append(
+            Removal(
+                r.id, r.category, r.action, self.lines.number(i), self.keys[i], trigger_line=trigger
+            )
+        )
 
     def drop(self, rule: CompiledRule, i: int) -> None:
         self._record(rule, i)
@@ -119,10 +131,15 @@ class Work:
         removed = sum(len(self.keys[j]) for j in victims)
         trigger = self.lines.number(i)
         if self.total_chars and removed / self.total_chars > share:
-            self.notices.append(Notice(
-                "cut-guarded",
-                f"{rule.rule.id} would cut {removed / self.total_chars:.0%} of the document "
-                f"(limit {share:.0%}); removed only its trigger line", rule.rule.id, trigger))
+            self.notices.append(
+                Notice(
+                    "cut-guarded",
+                    f"{rule.rule.id} would cut {removed / self.total_chars:.0%} of the document "
+                    f"(limit {share:.0%}); removed only its trigger line",
+                    rule.rule.id,
+                    trigger,
+                )
+            )
             victims = [i]
         for j in victims:
             if self.keys[j]:
@@ -160,9 +177,10 @@ def run_passes(work: Work, matcher: LineMatcher, scoped: bool) -> None:
         if not lines:
             return
         head, tail = work.positions() if scoped else (no_positions, no_positions)
+        found = {i: matcher.matching(i) for i in lines}  # fixed for the pass (see above)
         changed = False
         for i in lines:
-            for rule in matcher.matching(i):
+            for rule in found[i]:
                 if rule.rule.scope is not None and not _in_scope(rule, i, head, tail):
                     continue
                 if rule.is_cut:
@@ -178,20 +196,29 @@ def run_passes(work: Work, matcher: LineMatcher, scoped: bool) -> None:
                 break
         if changed:
             continue
-        if _cut(work, matcher, lines, "cut-after", head, tail) or _cut(
-            work, matcher, lines[::-1], "cut-before", head, tail,
+        if _cut(work, found, lines, "cut-after", head, tail) or _cut(
+            work,
+            found,
+            lines[::-1],
+            "cut-before",
+            head,
+            tail,
         ):
             continue
         return
 
 
 def _cut(
-    work: Work, matcher: LineMatcher, lines: list[int], action: str, head: list[int],
+    work: Work,
+    found: dict[int, Sequence[CompiledRule]],
+    lines: list[int],
+    action: str,
+    head: list[int],
     tail: list[int],
 ) -> bool:
     """Apply the first line's cut, if that line's first in-scope rule is ``action``."""
     for i in lines:
-        for rule in matcher.matching(i):
+        for rule in found[i]:
             if rule.rule.scope is not None and not _in_scope(rule, i, head, tail):
                 continue
             if rule.rule.action == action:

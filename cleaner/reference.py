@@ -13,8 +13,9 @@ from cleaner.passes import Work
 from cleaner.selection import in_zone
 
 
-def detect(index: CompiledIndex, keys: Sequence[str], zone: int,
-           timeout: float | None) -> dict[str, int]:
+def detect(
+    index: CompiledIndex, keys: Sequence[str], zone: int, timeout: float | None
+) -> dict[str, int]:
     """Pack id -> first line index where one of its fingerprints matches a whole line."""
     found: dict[str, int] = {}
     for fp in index.fingerprints:

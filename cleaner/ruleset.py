@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cleaner.errors import InputError, Problem, RuleLoadError, UnknownPublisherError
-from cleaner.loader import parse_pack, pack_id_of
+from cleaner.loader import pack_id_of, parse_pack
 from cleaner.model import Example, Pack, PackSource, Rule
 from cleaner.yamlnodes import did_you_mean
 
@@ -42,7 +42,10 @@ def _pack_files(path: Path) -> list[Path]:
 
 
 def read_sources(
-    paths: Iterable[str | os.PathLike[str]] = (), *, builtin: bool = True, env: bool = True,
+    paths: Iterable[str | os.PathLike[str]] = (),
+    *,
+    builtin: bool = True,
+    env: bool = True,
 ) -> list[PackSource]:
     """Pack sources in override order: built-in, then ``BOILERCLEAN_RULES``, then ``paths``."""
     origins: list[tuple[Path, str]] = []
@@ -60,7 +63,7 @@ def read_sources(
                 text = file.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise InputError(f"{file}: cannot read pack: {exc}") from exc
-            source = PackSource(str(file), text, origin)  # type: ignore[arg-type]
+            source = PackSource(str(file), text, "builtin" if origin == "builtin" else "user")
             by_id.pop(pack_id_of(source.path), None)
             by_id[pack_id_of(source.path)] = source
     return list(by_id.values())
@@ -119,12 +122,19 @@ class RuleSet:
         errors = [p for p in problems if p.level == "error"]
         if errors:
             raise RuleLoadError(errors)
-        return cls(tuple(packs), tuple(sources), _hash(sources),
-                   tuple(p for p in problems if p.level != "error"))
+        return cls(
+            tuple(packs),
+            tuple(sources),
+            _hash(sources),
+            tuple(p for p in problems if p.level != "error"),
+        )
 
     @classmethod
     def load(
-        cls, paths: Iterable[str | os.PathLike[str]] = (), *, builtin: bool = True,
+        cls,
+        paths: Iterable[str | os.PathLike[str]] = (),
+        *,
+        builtin: bool = True,
         env: bool = True,
     ) -> RuleSet:
         return cls.from_sources(read_sources(paths, builtin=builtin, env=env))
@@ -164,15 +174,16 @@ class RuleSet:
         """The pack whose domain matches the host most specifically (subdomains match)."""
         host = url_or_host
         if "/" in url_or_host or ":" in url_or_host:
-            host = urlsplit(url_or_host if "//" in url_or_host else "//" + url_or_host).hostname \
-                or ""
+            host = (
+                urlsplit(url_or_host if "//" in url_or_host else "//" + url_or_host).hostname or ""
+            )
         host = host.lower().rstrip(".")
         best: tuple[int, str] | None = None
         for pack in self.packs:
             for domain in pack.domains:
-                if host == domain or host.endswith("." + domain):
-                    if best is None or len(domain) > best[0]:
-                        best = (len(domain), pack.id)
+                matches = host == domain or host.endswith("." + domain)
+                if matches and (best is None or len(domain) > best[0]):
+                    best = (len(domain), pack.id)
         return best[1] if best else None
 
 
@@ -201,16 +212,26 @@ def _cross_check(packs: Sequence[Pack], sources: Sequence[PackSource]) -> list[P
             loc = ex.location
             for ref in ex.packs:
                 if ref not in parsed_ids:
-                    problems.append(Problem(
-                        pack.path, loc.line if loc else 1, loc.col if loc else 1,
-                        f"example '{ex.name}' names unknown pack '{ref}'"))
+                    problems.append(
+                        Problem(
+                            pack.path,
+                            loc.line if loc else 1,
+                            loc.col if loc else 1,
+                            f"example '{ex.name}' names unknown pack '{ref}'",
+                        )
+                    )
             for ref in (*ex.fires, *ex.near_miss_for):
                 full = ref if "/" in ref else f"{pack.id}/{ref}"
                 if full not in rule_ids:
                     owner = full.split("/", 1)[0]
                     if owner in parsed_ids and owner not in by_id:
                         continue  # that pack failed to load; its own errors say why
-                    problems.append(Problem(
-                        pack.path, loc.line if loc else 1, loc.col if loc else 1,
-                        f"example '{ex.name}' names unknown rule '{ref}'"))
+                    problems.append(
+                        Problem(
+                            pack.path,
+                            loc.line if loc else 1,
+                            loc.col if loc else 1,
+                            f"example '{ex.name}' names unknown rule '{ref}'",
+                        )
+                    )
     return problems

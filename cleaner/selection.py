@@ -22,7 +22,7 @@ def in_zone(keys: Sequence[str], i: int, zone: int) -> bool:
     before = sum(1 for k in keys[:i] if k)
     if before < zone:
         return True
-    after = sum(1 for k in keys[i + 1:] if k)
+    after = sum(1 for k in keys[i + 1 :] if k)
     return after < zone
 
 

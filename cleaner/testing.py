@@ -42,9 +42,9 @@ def _qualify(pack: str, ref: str) -> str:
 
 def _context(cleaner: Cleaner, ex: Example) -> dict[str, object]:
     publisher = ex.publisher
-    if publisher is None and not ex.detect and not ex.url:
-        if cleaner.ruleset.pack(ex.pack).kind != "shared":
-            publisher = ex.pack
+    no_hint = publisher is None and not ex.detect and not ex.url
+    if no_hint and cleaner.ruleset.pack(ex.pack).kind != "shared":
+        publisher = ex.pack
     return {"url": ex.url, "publisher": publisher, "date": ex.date, "language": ex.language}
 
 
@@ -72,15 +72,16 @@ def _check(cleaner: Cleaner, ex: Example) -> tuple[list[str], Result | None]:
             problems.append(f"{rule.id} fired on a near miss (line {', '.join(map(str, lines))})")
     for pack in ex.packs:
         if pack not in result.pack_ids:
-            problems.append(f"pack {pack} was not selected (selected: "
-                            f"{', '.join(result.pack_ids) or 'none'})")
+            problems.append(
+                f"pack {pack} was not selected (selected: {', '.join(result.pack_ids) or 'none'})"
+            )
     return problems, result
 
 
 def _diff_message(expected: str, got: str) -> str:
     want = expected.rstrip("\n").split("\n")
     have = got.rstrip("\n").split("\n")
-    for i, (a, b) in enumerate(zip(want, have), 1):
+    for i, (a, b) in enumerate(zip(want, have, strict=False), 1):
         if a != b:
             return f"output differs at line {i}: expected {a!r}, got {b!r}"
     if len(want) > len(have):

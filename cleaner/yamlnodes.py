@@ -23,8 +23,16 @@ STR, INT, FLOAT, BOOL, NULL, TIMESTAMP = (
 )
 SEQ, MAP = _TAG + "seq", _TAG + "map"
 _SCALAR_TAGS = {STR, INT, FLOAT, BOOL, NULL, TIMESTAMP}
-_TAG_NAMES = {INT: "an integer", FLOAT: "a number", BOOL: "a boolean", NULL: "null",
-              TIMESTAMP: "a date", SEQ: "a list", MAP: "a mapping", STR: "a string"}
+_TAG_NAMES = {
+    INT: "an integer",
+    FLOAT: "a number",
+    BOOL: "a boolean",
+    NULL: "null",
+    TIMESTAMP: "a date",
+    SEQ: "a list",
+    MAP: "a mapping",
+    STR: "a string",
+}
 
 #: Node budget per file: aliases can make a tiny file expand enormously ("billion laughs").
 MAX_NODES = 200_000
@@ -66,8 +74,7 @@ class NodeReader:
     def error(self, node: yaml.Node, message: str, col_offset: int = 0) -> None:
         mark = node.start_mark
         self.problems.append(
-            Problem(self.path, mark.line + 1, mark.column + 1 + col_offset, message,
-                    self.rule_id),
+            Problem(self.path, mark.line + 1, mark.column + 1 + col_offset, message, self.rule_id),
         )
 
     def _kind_name(self, node: yaml.Node) -> str:
@@ -92,7 +99,10 @@ class NodeReader:
 
     # -- structures --------------------------------------------------------------------
     def mapping(
-        self, node: yaml.Node, allowed: Iterable[str], what: str,
+        self,
+        node: yaml.Node,
+        allowed: Iterable[str],
+        what: str,
     ) -> dict[str, yaml.Node] | None:
         """A mapping with string keys from ``allowed``; unknown keys get a did-you-mean."""
         if not self._check_tag(node):
@@ -136,9 +146,12 @@ class NodeReader:
         if not isinstance(node, yaml.ScalarNode) or node.tag != STR:
             raw = node.value if isinstance(node, yaml.ScalarNode) else None
             hint = f"; quote it: '{raw}'" if isinstance(raw, str) and raw else ""
-            self.error(node, f"{what} must be a string, but YAML reads {raw!r} as "
-                             f"{self._kind_name(node)}{hint}" if raw is not None else
-                       f"{what} must be a string, not {self._kind_name(node)}")
+            self.error(
+                node,
+                f"{what} must be a string, but YAML reads {raw!r} as {self._kind_name(node)}{hint}"
+                if raw is not None
+                else f"{what} must be a string, not {self._kind_name(node)}",
+            )
             return None
         value: str = node.value
         if not allow_empty and not value.strip():
@@ -169,7 +182,7 @@ class NodeReader:
             return None
         if isinstance(node, yaml.ScalarNode) and node.tag == BOOL:
             if node.value in ("true", "false"):
-                return node.value == "true"
+                return bool(node.value == "true")
             self.error(node, f"{what}: write true or false, not {node.value!r}")
             return None
         self.error(node, f"{what} must be true or false, not {self._kind_name(node)}")

@@ -19,15 +19,18 @@ True
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 try:  # Python 3.11+
-    from re import _constants as sre_c  # type: ignore[attr-defined]
-    from re import _parser as sre_p  # type: ignore[attr-defined]
+    sre_c: Any = importlib.import_module("re._constants")
+    sre_p: Any = importlib.import_module("re._parser")
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as sre_c  # type: ignore[no-redef]
-    import sre_parse as sre_p  # type: ignore[no-redef]
+    sre_c = importlib.import_module("sre_constants")
+    sre_p = importlib.import_module("sre_parse")
+
+__all__ = ["MIN_LITERAL", "required_literals", "sre_c", "sre_p"]
 
 #: Shorter literals would propose nearly every line; such rules are checked on every line.
 MIN_LITERAL = 2
@@ -37,7 +40,8 @@ MIN_LITERAL = 2
 _DIVERGENT = ("[[:", "[:", "(?V1", "V1)", "{e", "{i", "{d", "{s", "(?V0")
 
 _REPEATS = tuple(
-    getattr(sre_c, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+    getattr(sre_c, name)
+    for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
     if hasattr(sre_c, name)
 )
 _ATOMIC = getattr(sre_c, "ATOMIC_GROUP", None)

@@ -28,10 +28,7 @@ def _alternation(patterns: tuple[str, ...]) -> str:
 def _compile(source: str, patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
     flags = regex.IGNORECASE | regex.FULLCASE if ignore_case else 0
     literals = frozenset(p.casefold() for p in patterns)
-    if min(len(p) for p in literals) < MIN_LITERAL:
-        literals_or_none = None
-    else:
-        literals_or_none = literals
+    literals_or_none = None if min(len(p) for p in literals) < MIN_LITERAL else literals
     return CompiledMatcher(regex.compile(source, flags), literals_or_none)
 
 

@@ -1,0 +1,391 @@
+"""The semantics of cleaning, on small packs written here, for both engines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import textwrap
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from cleaner import Cleaner, Document, InputError, RuleRuntimeError, RuleSet
+from cleaner.fixes import Normalization
+from cleaner.model import PackSource
+
+ENGINES = ["fast", "reference"]
+
+
+def ruleset(*packs: tuple[str, str]) -> RuleSet:
+    return RuleSet.from_sources(
+        [PackSource(f"{name}.yaml", textwrap.dedent(text)) for name, text in packs],
+    )
+
+
+BUGLE = (
+    "bugle",
+    """
+    publisher: Daily Bugle
+    aliases: [bugle]
+    domains: [dailybugle.example]
+    fingerprints: ['Daily Bugle does not provide investment advice\\..*']
+    rules:
+      - id: now-read
+        prefix: ["Now Read:", "Read Next:"]
+        category: related-link
+        why: promo links
+      - id: tell-us
+        regex: '^Tell us what you think\\b'
+        scope: {tail: 2}
+        category: comment-prompt
+        why: comment nag
+      - id: newsletter-tail
+        prefix: Get the Morning Bugle
+        action: cut-after
+        scope: {tail: 8}
+        category: newsletter
+        why: newsletter pitch, footer below
+      - id: masthead
+        exact: DAILY BUGLE
+        action: cut-before
+        scope: {head: 4}
+        category: navigation
+        why: menu above the masthead
+      - id: credit
+        regex: '\\s*\\(Photo: [^)]*\\)'
+        action: strip
+        category: photo-credit
+        why: inline credit
+      - id: disclaimer
+        prefix: Daily Bugle does not provide investment advice
+        category: disclaimer
+        why: footer
+      - id: old-promo
+        prefix: Win a trip
+        valid_until: 2020-12-31
+        category: promo
+        why: a 2020 contest
+      - id: german-ad
+        exact: Anzeige
+        languages: [de]
+        category: advertisement
+        why: German ad label
+    """,
+)
+COMMON = (
+    "common",
+    """
+    publisher: Common
+    kind: shared
+    rules:
+      - id: advert
+        exact: Advertisement
+        category: advertisement
+        why: ad label
+      - id: comments
+        exact: Comments
+        category: comment-prompt
+        why: comment widget
+    """,
+)
+WIRE = (
+    "wire",
+    """
+    publisher: Wire Service
+    kind: wire
+    domains: [wire.example]
+    fingerprints: ['Copyright \\d{4} Wire Service\\. All rights reserved\\.']
+    rules:
+      - id: copyright
+        regex: '^Copyright \\d{4} Wire Service\\.'
+        category: copyright
+        why: footer
+    """,
+)
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSet:
+    return ruleset(BUGLE, COMMON, WIRE)
+
+
+def run(rules: RuleSet, text: str, engine: str = "fast", **kw: object):
+    opts = {
+        k: kw.pop(k)
+        for k in list(kw)
+        if k in ("common", "max_cut_share", "normalization", "strict", "rule_timeout", "detect")
+    }
+    return Cleaner(rules, engine=engine, **opts).clean(text, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestActions:
+    def test_drop_line_and_provenance(self, rules: RuleSet, engine: str) -> None:
+        r = run(
+            rules,
+            "Rain delays the parade.\nNow Read: Umbrellas\nIt moved.",
+            engine,
+            publisher="bugle",
+        )
+        assert r.text == "Rain delays the parade.\nIt moved."
+        (rem,) = r.removals
+        assert (rem.rule_id, rem.category, rem.action, rem.line, rem.text) == (
+            "bugle/now-read",
+            "related-link",
+            "drop-line",
+            2,
+            "Now Read: Umbrellas",
+        )
+
+    def test_cut_after_removes_footer_and_reports_trigger(
+        self, rules: RuleSet, engine: str
+    ) -> None:
+        text = "\n".join(
+            [
+                "Para one is long enough to matter here.",
+                "Para two is also long enough to matter.",
+                "Para three closes the story for today.",
+                "Get the Morning Bugle in your inbox",
+                "Privacy",
+                "Terms",
+            ]
+        )
+        r = run(rules, text, engine, publisher="bugle")
+        assert r.text.split("\n") == text.split("\n")[:3]
+        assert {x.trigger_line for x in r.removals} == {4}
+        assert [x.line for x in r.removals] == [4, 5, 6]
+
+    def test_cut_guard_removes_only_trigger(self, rules: RuleSet, engine: str) -> None:
+        text = "Short lead.\nGet the Morning Bugle today\n" + "Long article text here. " * 20
+        r = run(rules, text, engine, publisher="bugle")
+        assert "Long article text here." in r.text
+        assert [x.line for x in r.removals] == [2]
+        assert r.warnings[0].code == "cut-guarded"
+
+    def test_cut_share_configurable(self, rules: RuleSet, engine: str) -> None:
+        text = "Short lead.\nGet the Morning Bugle today\n" + "Long article text. " * 20
+        r = run(rules, text, engine, publisher="bugle", max_cut_share=1.0)
+        assert r.text == "Short lead."
+
+    def test_cut_before(self, rules: RuleSet, engine: str) -> None:
+        text = "Home\nNews\nDAILY BUGLE\nThe story begins here.\nIt goes on for a while longer."
+        r = run(rules, text, engine, publisher="bugle")
+        assert r.text == "The story begins here.\nIt goes on for a while longer."
+
+    def test_strip_removes_span_and_repeats(self, rules: RuleSet, engine: str) -> None:
+        r = run(rules, "A bridge (Photo: Jo) opened (Photo: Al) today.", engine, publisher="bugle")
+        assert r.text == "A bridge opened today."
+        assert [x.text for x in r.removals] == [" (Photo: Jo)", " (Photo: Al)"]
+        assert all(x.span is not None for x in r.removals)
+
+    def test_strip_to_nothing_drops_line(self, rules: RuleSet, engine: str) -> None:
+        r = run(rules, "Story.\n(Photo: Jo)", engine, publisher="bugle")
+        assert r.text == "Story."
+
+    def test_scope_tail_counts_surviving_lines(self, rules: RuleSet, engine: str) -> None:
+        # "Tell us" is third from the end, but the two lines below it go first.
+        text = (
+            "Tell us what you think, the mayor said.\nBody.\nMore body.\n"
+            "Tell us what you think\nAdvertisement\nComments"
+        )
+        r = run(rules, text, engine, publisher="bugle")
+        assert r.text == "Tell us what you think, the mayor said.\nBody.\nMore body."
+
+    def test_scope_keeps_out_of_zone_line(self, rules: RuleSet, engine: str) -> None:
+        text = "Tell us what you think, the mayor said.\nA.\nB.\nC."
+        assert run(rules, text, engine, publisher="bugle").text == text
+
+    def test_first_rule_decides_cut_over_later_drop(self, engine: str) -> None:
+        rs = ruleset(
+            (
+                "pub",
+                """
+             publisher: P
+             rules:
+               - {id: footer, prefix: "© P", action: cut-after, scope: {tail: 5},
+                  category: copyright, why: w}
+             """,
+            ),
+            (
+                "common",
+                """
+             publisher: C
+             kind: shared
+             rules:
+               - {id: copyright, prefix: "©", category: copyright, why: w}
+             """,
+            ),
+        )
+        text = "A long first paragraph of the article.\nAnother long paragraph.\n© P 2024\nMenu"
+        r = run(rs, text, engine, publisher="pub")
+        assert r.text == "A long first paragraph of the article.\nAnother long paragraph."
+        assert {x.rule_id for x in r.removals} == {"pub/footer"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestSelection:
+    def test_fingerprint_detects_pack(self, rules: RuleSet, engine: str) -> None:
+        text = "Story.\nNow Read: More\nDaily Bugle does not provide investment advice. Ever."
+        r = run(rules, text, engine)
+        assert r.pack_ids == ("bugle", "common")
+        assert r.packs[0].reason == "fingerprint"
+        assert r.text == "Story."
+
+    def test_mention_is_not_a_fingerprint(self, rules: RuleSet, engine: str) -> None:
+        text = "As the Daily Bugle does not provide investment advice. Ever, it said.\nNow Read: x"
+        r = run(rules, text, engine)
+        assert r.pack_ids == ("common",)
+        assert "Now Read: x" in r.text
+
+    def test_fingerprint_outside_zone_ignored(self, rules: RuleSet, engine: str) -> None:
+        body = [f"Paragraph {i} of a long story." for i in range(30)]
+        text = "\n".join(
+            [*body[:15], "Daily Bugle does not provide investment advice.", *body[15:]]
+        )
+        assert run(rules, text, engine).pack_ids == ("common",)
+
+    def test_order_explicit_url_fingerprint_wire_common(self, rules: RuleSet, engine: str) -> None:
+        text = "Story.\nCopyright 2024 Wire Service. All rights reserved."
+        r = run(rules, text, engine, url="https://news.dailybugle.example/a/1")
+        assert [(p.id, p.reason) for p in r.packs] == [
+            ("bugle", "url"),
+            ("wire", "wire"),
+            ("common", "common"),
+        ]
+        assert r.text == "Story."
+
+    def test_explicit_by_alias_domain_any_case(self, rules: RuleSet, engine: str) -> None:
+        for name in ("bugle", "BUGLE", "Bugle", "dailybugle.example", "www.DailyBugle.example"):
+            assert run(rules, "x", engine, publisher=name).packs[0].id == "bugle"
+
+    def test_no_common(self, rules: RuleSet, engine: str) -> None:
+        assert (
+            run(rules, "Story.\nAdvertisement", engine, common=False).text
+            == "Story.\nAdvertisement"
+        )
+        assert run(rules, "Story.\nAdvertisement", engine).text == "Story."
+
+    def test_dates(self, rules: RuleSet, engine: str) -> None:
+        text = "Story.\nWin a trip to Paris"
+        assert run(rules, text, engine, publisher="bugle", date="2019-05-01").text == "Story."
+        assert run(rules, text, engine, publisher="bugle", date=dt.date(2021, 1, 1)).text == text
+        assert run(rules, text, engine, publisher="bugle").text == "Story."
+
+    def test_languages(self, rules: RuleSet, engine: str) -> None:
+        text = "Geschichte.\nAnzeige"
+        assert run(rules, text, engine, publisher="bugle", language="de-AT").text == "Geschichte."
+        assert run(rules, text, engine, publisher="bugle", language="en").text == text
+        assert run(rules, text, engine, publisher="bugle").text == "Geschichte."
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestLines:
+    def test_crlf_kept(self, rules: RuleSet, engine: str) -> None:
+        text = "One.\r\nAdvertisement\r\nTwo.\r\n"
+        assert run(rules, text, engine).text == "One.\r\nTwo.\r\n"
+
+    def test_final_newline_kept_or_not(self, rules: RuleSet, engine: str) -> None:
+        assert run(rules, "A.\nComments\n", engine).text == "A.\n"
+        assert run(rules, "A.\nComments", engine).text == "A."
+        assert run(rules, "Comments\n", engine).text == ""
+        assert run(rules, "", engine).text == ""
+
+    def test_blank_lines_squeezed_after_removal(self, rules: RuleSet, engine: str) -> None:
+        text = "A.\n\nAdvertisement\n\nB.\n"
+        assert run(rules, text, engine).text == "A.\n\nB.\n"
+
+    def test_unchanged_text_is_returned_as_is(self, rules: RuleSet, engine: str) -> None:
+        text = "A plain paragraph.\nAnother one."
+        r = run(rules, text, engine)
+        assert r.text is text and not r.changed
+
+    def test_normalisation_switches(self, rules: RuleSet, engine: str) -> None:
+        text = "  Caf\u00c3\u00a9   au lait  \nAT&amp;T"
+        assert run(rules, text, engine).text == "Café au lait\nAT&T"
+        off = Normalization.off()
+        assert run(rules, text, engine, normalization=off).text == text
+
+    def test_curly_quotes_untouched(self, rules: RuleSet, engine: str) -> None:
+        text = "\u201cQuoted,\u201d she said \u2014 it\u2019s \ufb01ne."
+        assert run(rules, text, engine).text == text
+
+
+class TestGuards:
+    def test_runtime_rule_error_skips_rule(self) -> None:
+        rs = ruleset(
+            (
+                "slow",
+                """
+            publisher: Slow
+            rules:
+              - {id: boom, regex: '^x(a|aa)+$', category: other, why: w}
+              - {id: ok, exact: Comments, category: comment-prompt, why: w}
+            """,
+            )
+        )
+        text = "x" + "a" * 40 + "b\nComments"
+        r = Cleaner(rs, rule_timeout=0.01).clean(text, publisher="slow")
+        assert r.text == "x" + "a" * 40 + "b"
+        assert [n.code for n in r.warnings] == ["rule-timeout"]
+        assert r.failed_rules == ("slow/boom",)
+        with pytest.raises(RuleRuntimeError):
+            Cleaner(rs, rule_timeout=0.01, strict=True).clean(text, publisher="slow")
+
+    def test_bad_arguments(self, rules: RuleSet) -> None:
+        with pytest.raises(InputError):
+            Cleaner(rules).clean(b"bytes")  # type: ignore[arg-type]
+        with pytest.raises(InputError):
+            Cleaner(rules).clean("x", date="yesterday")
+        with pytest.raises(InputError):
+            Cleaner(rules, max_cut_share=0)
+
+
+class TestApi:
+    def test_clean_batch_accepts_str_document_mapping(self, rules: RuleSet) -> None:
+        c = Cleaner(rules)
+        out = list(
+            c.clean_batch(
+                [
+                    "A.\nAdvertisement",
+                    Document("B.\nNow Read: x", publisher="bugle"),
+                    {"text": "C.\nNow Read: y", "url": "https://dailybugle.example/1"},
+                ]
+            )
+        )
+        assert [r.text for r in out] == ["A.", "B.", "C."]
+        with pytest.raises(InputError):
+            list(c.clean_batch([{"body": "x"}]))
+
+    def test_pickle_is_small_and_recompiles_once(self, rules: RuleSet) -> None:
+        c = Cleaner(rules)
+        blob = pickle.dumps(c)
+        assert len(blob) < 3 * sum(len(s.text) for s in rules.sources) + 2000
+        a, b = pickle.loads(blob), pickle.loads(blob)
+        assert a is b  # one rebuilt Cleaner per process for the same rules and options
+        assert a.clean("A.\nAdvertisement").text == "A."
+        assert a.hash == c.hash
+
+    def test_thread_safe(self, rules: RuleSet) -> None:
+        c = Cleaner(rules)
+        docs = [
+            f"Story {i}.\nNow Read: x{i}\n(Photo: P{i}) Caption {i}\nComments" for i in range(400)
+        ]
+        expected = [c.clean(d, publisher="bugle").text for d in docs]
+        barrier = threading.Barrier(8)
+
+        def work(chunk: list[str]) -> list[str]:
+            barrier.wait()
+            return [c.clean(d, publisher="bugle").text for d in chunk]
+
+        with ThreadPoolExecutor(8) as pool:
+            parts = list(pool.map(work, [docs[i::8] for i in range(8)]))
+        got = {d: t for i in range(8) for d, t in zip(docs[i::8], parts[i], strict=True)}
+        assert [got[d] for d in docs] == expected
+
+
+def test_top_level_clean_function() -> None:
+    from cleaner import clean
+
+    assert clean("Stocks rose.\nPhoto: Shutterstock") == "Stocks rose."
+    assert clean("Stocks rose.\nNow Read: x", publisher="benzinga") == "Stocks rose."
