@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from cleaner.compiled import ActiveRules, CompiledIndex, CompiledRule
+from cleaner.matchers.base import fold
 from cleaner.passes import Work
 from cleaner.selection import in_zone
 
@@ -19,7 +20,7 @@ def scan(
     index: CompiledIndex, keys: Sequence[str]
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(line, rule index) and (line, fingerprint index) literal hits, deduplicated."""
-    folded = "\n".join(keys).casefold()
+    folded = fold("\n".join(keys))
     rule_hits: set[tuple[int, int]] = set()
     fp_hits: set[tuple[int, int]] = set()
     for line, target in index.scan(folded):
@@ -107,6 +108,6 @@ class PrefilterMatcher:
         key = self.work.keys[i]
         ids = {r.index for r in self.unfiltered}
         if self.index.automaton is not None:
-            for _end, targets in self.index.automaton.iter(key.casefold()):
+            for _end, targets in self.index.automaton.iter(fold(key)):
                 ids.update(t for t in targets if t in self.rank)
         self._confirm(i, ids)

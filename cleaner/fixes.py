@@ -129,27 +129,39 @@ def tidy_line(line: str) -> str:
     return _WS_RUN.sub(" ", line).strip()
 
 
+def _settle(line: str, norm: Normalization) -> str:
+    """Repair a line, then tidy and NFC it, until it stops changing (ftfy's decisions
+    depend on context, so one round can leave a line that the next run would repair)."""
+    for _ in range(4):
+        new = repair_line(line)
+        if norm.nfc and not new.isascii():
+            new = unicodedata.normalize("NFC", new)
+        if norm.whitespace:
+            new = tidy_line(new)
+        if new == line:
+            break
+        line = new
+        if not needs_repair(line):
+            break
+    return line
+
+
 def prepare(text: str, norm: Normalization) -> Lines:
     """Split a document into lines and normalise them; cheap when nothing needs doing.
 
-    The screens use only C-speed string methods: a document that is printable, has no
-    ``&``, no double spaces and no spaces at line ends skips every step.
+    Order: NFC, whitespace tidy, then encoding repair of the lines that need it (repair
+    decides on the tidied line, so that cleaning twice decides the same way). The screens
+    use C-speed string methods: a document that is printable, has no ``&``, no double
+    spaces and no spaces at line ends skips every step.
     """
     final_newline = text.endswith("\n")
     body = text[:-1] if final_newline else text
     if not body and not final_newline:
         return Lines([], None, None, False)
-    bodies = body.split("\n")
     ascii_only = body.isascii()
-    printable = all(map(str.isprintable, bodies))
-    if norm.repair and _maybe_needs_repair(body, ascii_only, printable):
-        bodies = [repair_line(b) if needs_repair(b) else b for b in bodies]
-        body = "\n".join(bodies)
-        ascii_only = body.isascii()
-        printable = all(map(str.isprintable, bodies))  # an entity may have become a space
     if norm.nfc and not ascii_only and not unicodedata.is_normalized("NFC", body):
         body = unicodedata.normalize("NFC", body)
-        bodies = body.split("\n")
+    bodies = body.split("\n")
     crs: list[bool] | None = None
     if "\r" in body:
         crs = [b.endswith("\r") for b in bodies]
@@ -157,18 +169,20 @@ def prepare(text: str, norm: Normalization) -> Lines:
             bodies = [b[:-1] if cr else b for b, cr in zip(bodies, crs, strict=True)]
         else:
             crs = None
+    printable = all(map(str.isprintable, bodies))
+    if norm.whitespace and (
+        not printable
+        or "  " in body
+        or " \n" in body
+        or "\n " in body
+        or body[:1].isspace()
+        or body[-1:].isspace()
+    ):
+        bodies = [tidy_line(b) for b in bodies]
+    if norm.repair and _maybe_needs_repair(body, ascii_only, printable):
+        bodies = [_settle(b, norm) if needs_repair(b) else b for b in bodies]
     lines = Lines(bodies, crs, None, final_newline)
     if norm.whitespace:
-        if (
-            not printable
-            or crs is not None
-            or "  " in body
-            or " \n" in body
-            or "\n " in body
-            or body[:1].isspace()
-            or body[-1:].isspace()
-        ):
-            lines.bodies = [tidy_line(b) for b in lines.bodies]
         squeeze_blank_lines(lines)
     return lines
 

@@ -102,10 +102,29 @@ def pack_id_of(path: str) -> str:
     return name
 
 
+def _source_column(raw: str, style: str | None, pos: int) -> int:
+    """Offset in the written scalar of character ``pos`` of its value (quotes, escapes)."""
+    if style not in ("'", '"'):
+        return pos
+    i, seen = 1, 0
+    while seen < pos and i < len(raw):
+        if style == "'" and raw.startswith("''", i):
+            i += 2
+        elif style == '"' and raw[i] == "\\":
+            i += {"x": 4, "u": 6, "U": 10}.get(raw[i + 1 : i + 2], 2)
+        else:
+            i += 1
+        seen += 1
+    return i
+
+
 def _regex_problem(reader: NodeReader, node: yaml.Node, exc: regex.error, what: str) -> None:
     pos = getattr(exc, "pos", None) or 0
-    quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
-    offset = pos + (1 if quoted else 0) if node.start_mark.line == node.end_mark.line else 0
+    offset = 0
+    start, end = node.start_mark, node.end_mark
+    if isinstance(node, yaml.ScalarNode) and start.line == end.line and reader.text:
+        raw = reader.text[start.index : end.index]
+        offset = _source_column(raw, node.style, pos)
     reader.error(node, f"{what} does not compile: {getattr(exc, 'msg', exc)}", col_offset=offset)
 
 
@@ -115,7 +134,7 @@ class _PackParser:
     def __init__(self, source: PackSource) -> None:
         self.source = source
         self.pack_id = pack_id_of(source.path)
-        self.r = NodeReader(source.path)
+        self.r = NodeReader(source.path, source.text)
 
     @property
     def problems(self) -> list[Problem]:
@@ -153,7 +172,9 @@ class _PackParser:
         aliases = self._str_list(top, "aliases")
         domains = tuple(d.lower().lstrip(".") for d in self._str_list(top, "domains"))
         fingerprints, fp_locs = self._fingerprints(top)
-        extends = self._str_list(top, "extends")
+        extends_items = self.r.strings(top["extends"], "extends") or [] if "extends" in top else []
+        extends = tuple(v for v, _ in extends_items)
+        extends_locs = tuple(self.r.loc(n) for _, n in extends_items)
         sources = self._str_list(top, "sources")
         rules = self._rules(top)
         examples = self._examples(top)
@@ -169,6 +190,7 @@ class _PackParser:
             domains=domains,
             fingerprints=fingerprints,
             extends=extends,
+            extends_locations=extends_locs,
             sources=sources,
             rules=rules,
             examples=examples,
@@ -210,7 +232,9 @@ class _PackParser:
             return {k: self._plain(v) for k, v in (m or {}).items()}
         if isinstance(node, yaml.SequenceNode):
             return [self._plain(v) for v in self.r.sequence(node, "html") or ()]
-        return node.value if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(node, yaml.ScalarNode) and self.r.check_tag(node):
+            return node.value
+        return None
 
     # -- fingerprints --------------------------------------------------------------------
     def _fingerprints(

@@ -151,6 +151,7 @@ class Pack:
     path: str = ""
     origin: Literal["builtin", "user"] = "builtin"
     fingerprint_locations: tuple[Location, ...] = ()
+    extends_locations: tuple[Location, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

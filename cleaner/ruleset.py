@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from cleaner.errors import InputError, Problem, RuleLoadError, UnknownPublisherError
 from cleaner.loader import pack_id_of, parse_pack
-from cleaner.model import Example, Pack, PackSource, Rule
+from cleaner.model import Example, Location, Pack, PackSource, Rule
 from cleaner.yamlnodes import did_you_mean
 
 ENV_VAR = "BOILERCLEAN_RULES"
@@ -113,6 +113,8 @@ class RuleSet:
         """Parse and cross-check pack sources; raises :class:`RuleLoadError` listing all."""
         problems: list[Problem] = []
         packs: list[Pack] = []
+        latest = {pack_id_of(s.path): s for s in sources}  # a later pack with an id wins
+        sources = [s for s in sources if latest[pack_id_of(s.path)] is s]
         for source in sources:
             pack, found = parse_pack(source)
             problems += found
@@ -195,28 +197,32 @@ def _cross_check(packs: Sequence[Pack], sources: Sequence[PackSource]) -> list[P
     rule_ids = {r.id for p in packs for r in p.rules}
     rule_ids |= {f"{p.id}/{a}" for p in packs for r in p.rules for a in r.aliases}
     for pack in packs:
-        for target in pack.extends:
+        locations = pack.extends_locations or tuple(Location(pack.path, 1, 1) for _ in pack.extends)
+        for target, loc in zip(pack.extends, locations, strict=True):
             if target not in parsed_ids:
-                problems.append(Problem(pack.path, 1, 1, f"extends unknown pack '{target}'"))
+                problems.append(
+                    Problem(pack.path, loc.line, loc.col, f"extends unknown pack '{target}'")
+                )
         seen, stack = {pack.id}, list(pack.extends)
         while stack:
             cur = stack.pop()
             if cur == pack.id:
-                problems.append(Problem(pack.path, 1, 1, "extends forms a cycle"))
+                first = locations[0] if locations else Location(pack.path, 1, 1)
+                problems.append(Problem(pack.path, first.line, first.col, "extends forms a cycle"))
                 break
             if cur in seen or cur not in by_id:
                 continue
             seen.add(cur)
             stack.extend(by_id[cur].extends)
         for ex in pack.examples:
-            loc = ex.location
+            loc = ex.location or Location(pack.path, 1, 1)
             for ref in ex.packs:
                 if ref not in parsed_ids:
                     problems.append(
                         Problem(
                             pack.path,
-                            loc.line if loc else 1,
-                            loc.col if loc else 1,
+                            loc.line,
+                            loc.col,
                             f"example '{ex.name}' names unknown pack '{ref}'",
                         )
                     )
@@ -229,8 +235,8 @@ def _cross_check(packs: Sequence[Pack], sources: Sequence[PackSource]) -> list[P
                     problems.append(
                         Problem(
                             pack.path,
-                            loc.line if loc else 1,
-                            loc.col if loc else 1,
+                            loc.line,
+                            loc.col,
                             f"example '{ex.name}' names unknown rule '{ref}'",
                         )
                     )

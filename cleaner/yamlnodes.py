@@ -60,8 +60,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 class NodeReader:
     """Reads typed values from nodes of one file, recording problems as it goes."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, text: str = "") -> None:
         self.path = path
+        self.text = text
         self.problems: list[Problem] = []
         self.rule_id: str | None = None
         self._visited = 0
@@ -80,7 +81,7 @@ class NodeReader:
     def _kind_name(self, node: yaml.Node) -> str:
         return _TAG_NAMES.get(node.tag, f"tag {node.tag}")
 
-    def _check_tag(self, node: yaml.Node) -> bool:
+    def check_tag(self, node: yaml.Node) -> bool:
         self._visited += 1
         if self._visited > MAX_NODES:
             if self._visited == MAX_NODES + 1:
@@ -105,7 +106,7 @@ class NodeReader:
         what: str,
     ) -> dict[str, yaml.Node] | None:
         """A mapping with string keys from ``allowed``; unknown keys get a did-you-mean."""
-        if not self._check_tag(node):
+        if not self.check_tag(node):
             return None
         if not isinstance(node, yaml.MappingNode):
             self.error(node, f"{what} must be a mapping, not {self._kind_name(node)}")
@@ -113,13 +114,13 @@ class NodeReader:
         allowed = tuple(allowed)
         out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":merge"):
+                self.error(key_node, "YAML merge keys ('<<') are not supported in rule packs")
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STR:
                 self.error(key_node, f"keys of {what} must be plain words")
                 continue
             key = key_node.value
-            if key == "<<":
-                self.error(key_node, "YAML merge keys ('<<') are not supported in rule packs")
-                continue
             if key in out:
                 self.error(key_node, f"duplicate key '{key}' in {what}")
                 continue
@@ -132,7 +133,7 @@ class NodeReader:
         return out
 
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node] | None:
-        if not self._check_tag(node):
+        if not self.check_tag(node):
             return None
         if not isinstance(node, yaml.SequenceNode):
             self.error(node, f"{what} must be a list, not {self._kind_name(node)}")
@@ -141,7 +142,7 @@ class NodeReader:
 
     # -- scalars -----------------------------------------------------------------------
     def string(self, node: yaml.Node, what: str, *, allow_empty: bool = False) -> str | None:
-        if not self._check_tag(node):
+        if not self.check_tag(node):
             return None
         if not isinstance(node, yaml.ScalarNode) or node.tag != STR:
             raw = node.value if isinstance(node, yaml.ScalarNode) else None
@@ -178,7 +179,7 @@ class NodeReader:
         return None if value is None else [(value, node)]
 
     def boolean(self, node: yaml.Node, what: str) -> bool | None:
-        if not self._check_tag(node):
+        if not self.check_tag(node):
             return None
         if isinstance(node, yaml.ScalarNode) and node.tag == BOOL:
             if node.value in ("true", "false"):
@@ -189,7 +190,7 @@ class NodeReader:
         return None
 
     def integer(self, node: yaml.Node, what: str, minimum: int = 1) -> int | None:
-        if not self._check_tag(node):
+        if not self.check_tag(node):
             return None
         if isinstance(node, yaml.ScalarNode) and node.tag == INT:
             try:
@@ -204,7 +205,7 @@ class NodeReader:
         return None
 
     def share(self, node: yaml.Node, what: str) -> float | None:
-        if not self._check_tag(node):
+        if not self.check_tag(node):
             return None
         if isinstance(node, yaml.ScalarNode) and node.tag in (INT, FLOAT):
             try:
@@ -219,11 +220,16 @@ class NodeReader:
         return None
 
     def date(self, node: yaml.Node, what: str) -> dt.date | None:
-        if not self._check_tag(node):
+        if not self.check_tag(node):
             return None
         if isinstance(node, yaml.ScalarNode) and node.tag in (STR, TIMESTAMP):
+            value = node.value.strip()
             try:
-                return dt.date.fromisoformat(node.value.strip()[:10])
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+            try:  # a full timestamp is fine; trailing junk after a date is not
+                return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
             except ValueError:
                 pass
         raw = node.value if isinstance(node, yaml.ScalarNode) else self._kind_name(node)

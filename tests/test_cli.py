@@ -333,7 +333,7 @@ def test_explain_lists_each_removal_on_stderr(explained: Run) -> None:
     assert any(r["rule"].startswith("benzinga/") for r in found)
     by_line = {int(r["line"]): r for r in found}
     read_next = next(n for n, line in removed.items() if line.startswith("Read Next:"))
-    assert by_line[read_next]["rule"] == "benzinga/related-link"
+    assert by_line[read_next]["rule"] == "benzinga/now-read"
     assert by_line[read_next]["category"] == "related-link"
     assert by_line[read_next]["action"] == "drop-line"
     assert f"{len(removed)} removal(s)" in explained.stderr
@@ -480,7 +480,7 @@ def test_rules_show_pack(tmp_path: Path) -> None:
     assert run.code == 0, run.stderr
     assert re.search(r"^pack:\s+benzinga\b", run.stdout, re.M)
     assert "benzinga.com" in run.stdout
-    assert "benzinga/related-link" in run.stdout
+    assert "benzinga/now-read" in run.stdout
 
 
 def test_rules_show_rule(tmp_path: Path) -> None:

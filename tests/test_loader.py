@@ -637,6 +637,21 @@ CASES: dict[str, Case] = {
         None,
         ("example 'tail' names unknown rule 'coments'",),
     ),
+    "example-names-unknown-pack": Case(
+        MINIMAL
+        + pack_text(
+            """
+            examples:
+              - name: syndicated
+                input: "Rates rose.\\nComments\\n"
+                expected: "Rates rose.\\n"
+                packs: [beta]
+            """
+        ),
+        ("name: syndicated", "name"),
+        None,
+        ("example 'syndicated' names unknown pack 'beta'",),
+    ),
     "extends-unknown-pack": Case(
         pack_text(
             """
@@ -759,18 +774,9 @@ CASES: dict[str, Case] = {
     ),
 }
 
-#: Known bugs, one xfail per affected check.
-EXTENDS_AT_1_1 = "extends problems are reported at 1:1, not where the extends entry is written"
-XFAIL_LOCATION = {"extends-unknown-pack": EXTENDS_AT_1_1}
 
-
-def _params(xfails: dict[str, str]) -> list[object]:
-    return [
-        pytest.param(name, id=name, marks=pytest.mark.xfail(strict=True, reason=xfails[name]))
-        if name in xfails
-        else pytest.param(name, id=name)
-        for name in CASES
-    ]
+def _params() -> list[object]:
+    return [pytest.param(name, id=name) for name in CASES]
 
 
 def _the_problem(case: Case) -> Problem:
@@ -782,7 +788,7 @@ def _the_problem(case: Case) -> Problem:
     return hits[0]
 
 
-@pytest.mark.parametrize("name", _params({}))
+@pytest.mark.parametrize("name", _params())
 def test_problem_message(name: str):
     case = CASES[name]
     problem = _the_problem(case)
@@ -792,14 +798,14 @@ def test_problem_message(name: str):
     assert problem.path == case.path
 
 
-@pytest.mark.parametrize("name", _params(XFAIL_LOCATION))
+@pytest.mark.parametrize("name", _params())
 def test_problem_location(name: str):
     case = CASES[name]
     problem = _the_problem(case)
     assert (problem.line, problem.col) == case.position(), str(problem)
 
 
-@pytest.mark.parametrize("name", _params({}))
+@pytest.mark.parametrize("name", _params())
 def test_problem_rule_id(name: str):
     case = CASES[name]
     assert _the_problem(case).rule_id == case.rule_id
@@ -819,18 +825,15 @@ def test_regex_problem_points_into_the_pattern():
     assert start <= problem.col < start + len(BAD_RANGE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_regex_problem adds exc.pos to the scalar's start column, ignoring escape "
-    "sequences ('\\\\' in double quotes, '' in single quotes) before the error",
-)
 @pytest.mark.parametrize(
     ("written", "pattern"),
     [
         (r'"^\\d+ Comments [z-a]"', r"^\d+ Comments [z-a]"),
         ("'^Don''t Miss: [z-a]'", "^Don't Miss: [z-a]"),
+        (r'"^Foto: \u00a9 \x41 [z-a]"', "^Foto: \u00a9 A [z-a]"),
+        ("'^Foto: © Zürich · ''x'' [z-a]'", "^Foto: © Zürich · 'x' [z-a]"),
     ],
-    ids=["double-quoted", "single-quoted"],
+    ids=["double-quoted", "single-quoted", "unicode-escapes", "non-ascii"],
 )
 def test_regex_problem_column_counts_escapes_in_quoted_patterns(written: str, pattern: str):
     text = pack_text(
@@ -863,6 +866,35 @@ def test_extends_cycle_between_two_packs():
     assert all(p.level == "error" for p in problems)
 
 
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2024-05-01", "2024-05-01"),
+        ('"2024-05-01"', "2024-05-01"),
+        ("2024-05-01T12:00:00Z", "2024-05-01"),
+        ("2024-05-01 12:00", "2024-05-01"),
+    ],
+)
+def test_dates_and_timestamps_are_read_as_dates(written: str, expected: str):
+    rs = load(MINIMAL + f"    valid_from: {written}\n")
+    assert str(rs.rules[0].valid_from) == expected
+
+
+@pytest.mark.parametrize("written", ["2024-02-30", "05/01/2024", "soon"])
+def test_impossible_dates_are_refused(written: str):
+    text = MINIMAL + f"    valid_from: {written}\n"
+    (problem,) = problems_of(("acme.yaml", text))
+    assert "valid_from must be a date YYYY-MM-DD" in problem.message
+    assert (problem.line, problem.col) == loc(text, f"valid_from: {written}", written)
+
+
+@pytest.mark.parametrize("written", ["2024-12-311", "2024-05-01x", "2024-05-01 until June"])
+def test_dates_with_trailing_text_are_refused(written: str):
+    text = MINIMAL + f"    valid_until: {written}\n"
+    (problem,) = problems_of(("acme.yaml", text))
+    assert "valid_until must be a date" in problem.message
+
+
 def test_extends_a_loaded_pack_is_fine():
     base = "publisher: Acme base\nkind: shared\n"
     rs = RuleSet.from_sources(
@@ -874,7 +906,6 @@ def test_extends_a_loaded_pack_is_fine():
     assert rs.pack("acme").extends == ("acme-base",)
 
 
-@pytest.mark.xfail(strict=True, reason=EXTENDS_AT_1_1)
 def test_extends_cycle_points_at_the_extends_entry():
     a = "publisher: Alpha\nextends: [beta]\n"
     b = "publisher: Beta\nextends: [alpha]\n"
@@ -940,11 +971,6 @@ def test_merge_key_is_refused():
     assert len(at_merge) == 1, "\n".join(map(str, problems))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PyYAML tags a plain '<<' key as tag:yaml.org,2002:merge, so NodeReader.mapping "
-    "reports 'keys of a rule must be plain words' and its '<<' branch is unreachable",
-)
 def test_merge_key_message_names_merge_keys():
     text = pack_text(
         """
@@ -965,11 +991,6 @@ def test_merge_key_message_names_merge_keys():
     assert "merge key" in at_merge.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_PackParser._plain returns scalar values under html: without NodeReader's tag "
-    "check, so a tagged scalar there is accepted",
-)
 @pytest.mark.parametrize("tagged", ["!!python/object:os.system x", "!foo x"])
 def test_tags_inside_html_are_refused(tagged: str):
     text = MINIMAL + f"html:\n  drop: [{tagged}]\n"
@@ -1022,11 +1043,6 @@ def test_alias_bomb_is_refused_quickly_by_the_node_budget():
     assert str(MAX_NODES) in budget[0].message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the node budget counts only mappings and lists under html:, not scalars, so "
-    "an alias bomb with wide leaf lists does MAX_NODES * leaf-width work",
-)
 def test_alias_bomb_with_wide_leaves_is_refused_quickly():
     text = alias_bomb(width=10, depth=9, leaf=100)
     assert len(text) < 2000
@@ -1299,6 +1315,18 @@ def test_hash_does_not_depend_on_source_order():
     b = PackSource("beta.yaml", publisher_pack("Beta"))
     assert RuleSet.from_sources([a, b]).hash == RuleSet.from_sources([b, a]).hash
     assert RuleSet.from_sources([a, b]).hash != RuleSet.from_sources([a]).hash
+
+
+def test_one_pack_per_id_in_from_sources():
+    first = PackSource("one/acme.yaml", MINIMAL)
+    second = PackSource("two/acme.yaml", MINIMAL.replace('"Comments"', '"Reply"'))
+    try:
+        rs = RuleSet.from_sources([first, second])
+    except RuleLoadError as exc:  # refusing is fine ...
+        assert any("acme" in p.message for p in exc.problems)
+    else:  # ... and so is letting the later one override, as read_sources does
+        assert [p.id for p in rs.packs] == ["acme"]
+        assert len({r.id for r in rs.rules}) == len(rs.rules)
 
 
 def test_hash_changes_with_the_pack_id():

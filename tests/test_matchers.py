@@ -1,9 +1,11 @@
 """Matchers: the literal kinds, the regex kind, and the required-literal extraction the fast
 engine's prefilter relies on (``cleaner/matchers/factors.py``).
 
-The prefilter contract: every line a rule's pattern matches contains, after ``casefold()``,
-one of the rule's literals. If that is ever false, the fast engine silently keeps a line the
-reference engine removes, so most tests here check that contract from some angle.
+The prefilter contract: every line a rule's pattern matches contains, once folded the way
+the fast engine folds it (``cleaner.matchers.base.fold``: ``casefold()`` without the
+combining dot U+0307), one of the rule's literals. If that is ever false, the fast engine
+silently keeps a line the reference engine removes, so most tests here check that contract
+from some angle.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cleaner import Cleaner, RuleSet
 from cleaner.matchers import MATCHER_KINDS, compile_matcher
-from cleaner.matchers.base import CompiledMatcher
+from cleaner.matchers.base import CompiledMatcher, fold
 from cleaner.matchers.factors import MIN_LITERAL, required_literals
 from cleaner.matchers.literal import compile_contains, compile_exact, compile_prefix
 from cleaner.matchers.pattern import compile_regex
-from cleaner.model import MATCH_KINDS, Matcher
+from cleaner.model import MATCH_KINDS, Matcher, PackSource
 
 
 def hits(m: CompiledMatcher, line: str) -> bool:
@@ -32,7 +35,7 @@ def contract_holds(m: CompiledMatcher | frozenset[str] | None, line: str) -> boo
     literals = m.literals if isinstance(m, CompiledMatcher) else m
     if literals is None:
         return True
-    folded = line.casefold()
+    folded = fold(line)
     return any(lit in folded for lit in literals)
 
 
@@ -158,18 +161,22 @@ def test_too_short_literal_means_every_line():
         (compile_contains, ("ﬁnance",), True, "Yahoo FINANCE"),  # the ligature folds to fi
         (compile_exact, ("Σχόλια",), True, "ΣΧΌΛΙΑ"),
         (compile_exact, ("Kommentare",), True, "KOMMENTARE"),
+        # regex's case-insensitive match sees a plain "i" in "İ"; casefold() gives "i̇"
+        (compile_exact, ("istanbul desk",), True, "İSTANBUL DESK"),
+        (compile_contains, ("izmir",), True, "Reporting from İZMİR"),
         pytest.param(
             compile_exact,
-            ("istanbul desk",),
+            ("Yorumlar için t\u0131klay\u0131n",),
             True,
-            "İSTANBUL DESK",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="regex IGNORECASE|FULLCASE matches 'İ' to 'i', but 'İ'.casefold() is "
-                "'i̇' (i + combining dot), so the literal 'istanbul desk' is not in the "
-                "folded line and the fast engine never proposes the rule",
-            ),
-            id="dotted-capital-i",
+            "YORUMLAR İÇİN TIKLAYIN",
+            id="dotless-i-in-the-literal",
+        ),
+        pytest.param(
+            compile_exact,
+            ("IRAK",),
+            True,
+            "\u0131rak",
+            id="dotless-i-in-the-line",
         ),
     ],
 )
@@ -287,33 +294,17 @@ REGEX_ONLY = [
     r"(?:Photo credit){i<=1,d<=1}",
     r"(?e)(?:Photo credit){s<=2}",
 ]
-FUZZY_MISSED = (
-    "fuzzy constraints that do not start with a letter ({1<=e<=2}, {2i+1d<=3}) are not in "
-    "_DIVERGENT; Python's parser reads them as literal text, so the 'required' literal "
-    "includes the constraint and misses fuzzy matches"
-)
 
 
 @pytest.mark.parametrize(
     "pattern",
-    [
-        *REGEX_ONLY,
-        pytest.param(
-            r"(?:Photo credit){1<=e<=2}",
-            marks=pytest.mark.xfail(strict=True, reason=FUZZY_MISSED),
-        ),
-        pytest.param(
-            r"(?:Photo credit){2i+1d<=3}",
-            marks=pytest.mark.xfail(strict=True, reason=FUZZY_MISSED),
-        ),
-    ],
+    [*REGEX_ONLY, r"(?:Photo credit){1<=e<=2}", r"(?:Photo credit){2i+1d<=3}"],
 )
 def test_regex_only_syntax_gives_no_literals(pattern: str):
     regex.compile(pattern)  # valid for the regex module, which is what rules use
     assert required_literals(pattern) is None
 
 
-@pytest.mark.xfail(strict=True, reason=FUZZY_MISSED)
 def test_fuzzy_match_keeps_the_contract():
     m = compile_regex((r"^(?:Photo credit){1<=e<=2}$",), False)
     assert hits(m, "Phota credit")
@@ -400,3 +391,86 @@ def test_regex_matcher_keeps_the_contract(pattern: str, data: st.DataObject):
     )
     if m.pattern.search(line) is not None:
         assert contract_holds(m, line), (sorted(m.literals or ()), line)
+
+
+# -- through the engines -----------------------------------------------------------------------
+
+
+def test_fold_drops_the_combining_dot_only():
+    assert fold("İSTANBUL") == "istanbul"
+    assert fold("Straße") == "strasse"
+    assert fold("Ünïcödé") == "ünïcödé"
+
+
+ENGINE_PACK = """\
+publisher: Acme
+rules:
+  - id: city-desk
+    exact: "istanbul desk"
+    ignore_case: true
+    category: byline
+    why: desk sign-off line
+  - id: fuzzy-credit
+    regex: '^(?:Photo credit){1<=e<=2}$'
+    category: photo-credit
+    why: credit line with a typo
+  - id: getty
+    contains: ["Getty Images"]
+    ignore_case: true
+    max_words: 6
+    category: photo-credit
+    why: short agency credit
+  - id: comments-tr
+    exact: "Yorumlar için t\u0131klay\u0131n"
+    ignore_case: true
+    category: comment-prompt
+    why: Turkish comment prompt
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "removed_by"),
+    [
+        ("İSTANBUL DESK", ["acme/city-desk"]),
+        ("Istanbul desk", ["acme/city-desk"]),
+        ("Phota credit", ["acme/fuzzy-credit"]),
+        ("Photo credi", ["acme/fuzzy-credit"]),
+        ("Foto: getty images", ["acme/getty"]),
+        ("Foto: GETTY İMAGES", None),  # whatever regex decides, both engines must agree
+        pytest.param(
+            "YORUMLAR İÇİN TIKLAYIN",
+            ["acme/comments-tr"],
+        ),
+    ],
+)
+def test_fast_and_reference_engines_agree(line: str, removed_by: list[str] | None):
+    rs = RuleSet.from_sources([PackSource("acme.yaml", ENGINE_PACK)])
+    text = f"Markets rallied on Monday.\n{line}\nBonds were flat.\n"
+    fast = Cleaner(rs, engine="fast").clean(text, publisher="acme")
+    reference = Cleaner(rs, engine="reference").clean(text, publisher="acme")
+    assert fast.text == reference.text
+    assert [r.rule_id for r in fast.removals] == [r.rule_id for r in reference.removals]
+    if removed_by is not None:
+        assert [r.rule_id for r in fast.removals] == removed_by
+
+
+def _cased_characters() -> list[str]:
+    return [
+        chr(cp)
+        for cp in range(0x110000)
+        if not 0xD800 <= cp <= 0xDFFF and (chr(cp).lower() != chr(cp) or chr(cp).upper() != chr(cp))
+    ]
+
+
+def test_case_insensitive_equivalence_never_hides_a_literal():
+    """Whenever regex says character p matches text t ignoring case, fold(t) contains
+    fold(p): otherwise a literal containing p can miss a line the pattern matches."""
+    broken = set()
+    for c in _cased_characters():
+        for other in {c.lower(), c.upper(), c.casefold(), c.title()} - {c}:
+            for pattern, text in ((other, c), (c, other)):
+                for flags in (regex.IGNORECASE, regex.IGNORECASE | regex.FULLCASE):
+                    matched = regex.fullmatch(regex.escape(pattern), text, flags)
+                    if matched and fold(pattern) not in fold(text):
+                        broken.add((pattern, text))
+    assert broken == set()

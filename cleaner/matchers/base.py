@@ -7,6 +7,20 @@ from dataclasses import dataclass
 import regex
 
 
+def fold(text: str) -> str:
+    """Case-fold for the prefilter, on both the literals and the scanned text.
+
+    ``str.casefold`` turns "İ" into "i" plus a combining dot and leaves the dotless i (U+0131)
+    alone, where the ``regex`` module's case-insensitive matching sees a plain "i" in
+    both; dropping U+0307 and mapping U+0131 to "i" on both sides keeps the prefilter a
+    superset of what the patterns match.
+    """
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    return folded.replace("\u0307", "").replace("\u0131", "i")
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledMatcher:
     """A rule's pattern and the literals (case-folded) one of which every match contains."""

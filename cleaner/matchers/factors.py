@@ -20,8 +20,11 @@ True
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from cleaner.matchers.base import fold
 
 try:  # Python 3.11+
     sre_c: Any = importlib.import_module("re._constants")
@@ -38,6 +41,10 @@ MIN_LITERAL = 2
 # ``regex`` syntax that Python's parser accepts but reads differently: POSIX classes,
 # version-1 set operations, fuzzy matching. Any of these and we do not guess.
 _DIVERGENT = ("[[:", "[:", "(?V1", "V1)", "{e", "{i", "{d", "{s", "(?V0")
+
+# Braces that are not a plain ``{n}``, ``{n,}``, ``{,m}`` or ``{n,m}``: fuzzy constraints
+# such as ``{1<=e<=2}``, which Python's parser would read as literal text.
+_ODD_BRACES = re.compile(r"\{(?!\d*,?\d*\})")
 
 _REPEATS = tuple(
     getattr(sre_c, name)
@@ -88,7 +95,7 @@ def _candidates(items: Iterable[Any]) -> list[frozenset[str]]:
     def flush() -> None:
         nonlocal run
         if run != {""}:
-            out.append(frozenset(r.casefold() for r in run))
+            out.append(frozenset(fold(r) for r in run))
         run = {""}
 
     for op, av in _flatten(items):
@@ -124,7 +131,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
 
     Case flags do not matter: both the literals and the scanned text are case-folded.
     """
-    if any(marker in pattern for marker in _DIVERGENT):
+    if any(marker in pattern for marker in _DIVERGENT) or _ODD_BRACES.search(pattern):
         return None
     try:
         parsed = sre_p.parse(pattern, 0)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import regex
 
-from cleaner.matchers.base import CompiledMatcher
+from cleaner.matchers.base import CompiledMatcher, fold
 from cleaner.matchers.factors import MIN_LITERAL
 
 
@@ -27,7 +27,7 @@ def _alternation(patterns: tuple[str, ...]) -> str:
 
 def _compile(source: str, patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
     flags = regex.IGNORECASE | regex.FULLCASE if ignore_case else 0
-    literals = frozenset(p.casefold() for p in patterns)
+    literals = frozenset(fold(p) for p in patterns)
     literals_or_none = None if min(len(p) for p in literals) < MIN_LITERAL else literals
     return CompiledMatcher(regex.compile(source, flags), literals_or_none)
 
