@@ -109,6 +109,83 @@ def _main_parser() -> argparse.ArgumentParser:
         help="list each removal on stderr: line, rule id, category, action, text",
     )
     out.add_argument("--diff", action="store_true", help="print a unified diff, not the text")
+    corpus = p.add_argument_group(
+        "corpus mode (JSONL/NDJSON .gz .zst, Parquet, folders; on with -o or such inputs)"
+    )
+    corpus.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write here (file or folder) instead of stdout; renamed into place only when complete",
+    )
+    corpus.add_argument(
+        "--input-format",
+        choices=("jsonl", "parquet", "text", "folder"),
+        help="override the format the extension implies (e.g. JSONL on stdin)",
+    )
+    corpus.add_argument("--output-format", choices=("jsonl", "parquet", "text", "folder"))
+    corpus.add_argument(
+        "--text-field",
+        default="text",
+        metavar="NAME",
+        help="record field with the text (default: text)",
+    )
+    corpus.add_argument(
+        "--url-field",
+        default="url",
+        metavar="NAME",
+        help="record field with the page URL (default: url)",
+    )
+    corpus.add_argument(
+        "--publisher-field",
+        default="publisher",
+        metavar="NAME",
+        help="record field with a publisher hint (default: publisher)",
+    )
+    corpus.add_argument(
+        "--date-field",
+        default="date",
+        metavar="NAME",
+        help="record field with the date (default: date)",
+    )
+    corpus.add_argument(
+        "--language-field",
+        default="language",
+        metavar="NAME",
+        help="record field with the language (default: language)",
+    )
+    corpus.add_argument(
+        "--annotate",
+        metavar="FIELD",
+        help="add FIELD to each record: packs found and every removal",
+    )
+    corpus.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes (default: all cores)",
+    )
+    corpus.add_argument(
+        "--chunk-mb",
+        type=float,
+        default=8.0,
+        metavar="MB",
+        help="size of the pieces work is cut into (default 8)",
+    )
+    corpus.add_argument(
+        "--rejects",
+        metavar="FILE",
+        help="where unreadable records go (default OUTPUT.rejects.jsonl)",
+    )
+    corpus.add_argument("--stats-json", metavar="FILE", help="write the run summary as JSON")
+    corpus.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    corpus.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when it is a terminal)",
+    )
     sel = p.add_argument_group("selection")
     sel.add_argument("--no-common", action="store_true", help="do not apply the common pack")
     sel.add_argument(
@@ -277,6 +354,8 @@ def _run_clean(argv: Sequence[str]) -> int:
         rules.resolve(args.publisher)  # unknown names stop here, before any input is read
     cleaner = _cleaner(args, rules)
     inputs = args.inputs or ["-"]
+    if _corpus_mode(args, inputs):
+        return _run_corpus(args, cleaner, inputs)
     for name in inputs:
         text = _read(name, args.errors)
         result = cleaner.clean(
@@ -300,6 +379,57 @@ def _run_clean(argv: Sequence[str]) -> int:
                 out += "\r\n" if "\r\n" in out else "\n"  # end the way its lines end
             _write(sys.stdout, out)
     return EXIT_OK
+
+
+def _corpus_mode(args: argparse.Namespace, inputs: list[str]) -> bool:
+    from cleaner.corpus.formats import is_corpus_path
+
+    return bool(
+        args.output
+        or args.input_format in ("jsonl", "parquet", "folder")
+        or args.stats_json
+        or any(is_corpus_path(p) for p in inputs if p != "-")
+    )
+
+
+def _run_corpus(args: argparse.Namespace, cleaner: Cleaner, inputs: list[str]) -> int:
+    from cleaner.corpus import CorpusOptions, Fields, run_corpus
+
+    if args.explain or args.diff:
+        raise InputError(
+            "--explain and --diff work on single documents; in corpus mode use "
+            "--annotate FIELD or --stats-json FILE"
+        )
+    if args.publisher or args.url or args.date or args.language:
+        raise InputError(
+            "in corpus mode, give context per record with --url-field, "
+            "--publisher-field, --date-field, --language-field"
+        )
+    if args.workers < 1 or args.chunk_mb <= 0:
+        raise InputError("--workers must be >= 1 and --chunk-mb > 0")
+    opts = CorpusOptions(
+        inputs=tuple(inputs),
+        output=args.output,
+        input_format=args.input_format,
+        output_format=args.output_format,
+        fields=Fields(
+            text=args.text_field,
+            url=args.url_field or None,
+            publisher=args.publisher_field or None,
+            date=args.date_field or None,
+            language=args.language_field or None,
+            annotate=args.annotate,
+        ),
+        workers=args.workers,
+        chunk_bytes=max(4096, int(args.chunk_mb * (1 << 20))),
+        rejects=args.rejects,
+        stats_json=args.stats_json,
+        quiet=args.quiet,
+        progress=args.progress,
+        errors=args.errors,
+    )
+    stats, _seconds, _rejects = run_corpus(cleaner, opts)
+    return EXIT_REJECTS if stats.rejects else EXIT_OK
 
 
 # -- clean rules ------------------------------------------------------------------------------

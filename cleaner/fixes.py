@@ -36,7 +36,10 @@ _FTFY = ftfy.TextFixerConfig(
 
 _CONTROLS = "".join(chr(c) for c in sorted(ftfy.chardata.CONTROL_CHARS))
 # stdlib ``re``: its \s is exactly str.isspace(), which str.strip() uses too.
-_REPAIR_GATE = re.compile("[&\x1b\x80-\x9f\ud800-\udfff" + re.escape(_CONTROLS) + "]")
+# ftfy's unescape_html only decodes what ``ftfy.chardata.HTML_ENTITY_RE`` matches, which
+# ends in ";" (so "S&P 500" and "AT&T" never reach ftfy).
+_ENTITY = r"&#?[0-9A-Za-z]{1,24};"
+_REPAIR_GATE = re.compile(_ENTITY + "|[\x1b\x80-\x9f\ud800-\udfff" + re.escape(_CONTROLS) + "]")
 # Every pattern of ftfy's mojibake detector (``ftfy.badness.BADNESS_RE``) matches at most
 # eight characters and contains two adjacent non-ASCII characters, or one of Œ œ Ã Â, or a
 # C1 control (already in the gate above); its character classes are all non-ASCII. So
@@ -113,7 +116,7 @@ def needs_repair(text: str) -> bool:
 
 def _maybe_needs_repair(body: str, ascii_only: bool, printable: bool) -> bool:
     """Cheap document-wide screen; True means "look line by line" (see needs_repair)."""
-    if not printable or "&" in body or "\ufffc" in body:
+    if not printable or "\ufffc" in body or ("&" in body and _REPAIR_GATE.search(body)):
         return True  # controls, C1, surrogates, lone format characters, entities
     return not ascii_only and bool(_mojibake_spots(body))
 

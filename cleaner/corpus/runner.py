@@ -1,0 +1,444 @@
+"""Corpus mode: stream inputs through worker processes, in order, losing nothing.
+
+Plan: every input becomes numbered chunks. A plain JSONL file is cut into byte ranges
+that workers read and write themselves (the parent only merges); compressed JSONL, stdin
+and Parquet are read by the parent and sent in batches; a folder becomes one task per
+file. Results are taken in chunk order, so the output keeps the input's order.
+
+Nothing half-done looks finished: output grows in ``<output>.parts/output.partial`` next
+to a ``manifest.json`` that records each appended chunk, and is renamed into place only
+at the end. Rejected records go, with reason and input line number, to the rejects file
+(``--rejects``, default ``<output>.rejects.jsonl``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cleaner.corpus import work
+from cleaner.corpus.formats import Compression, compression_of, format_of, open_read
+from cleaner.corpus.progress import Progress
+from cleaner.corpus.records import Fields
+from cleaner.corpus.stats import Stats
+from cleaner.engine import Cleaner
+from cleaner.errors import InputError, MissingExtraError
+
+MB = 1 << 20
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CorpusOptions:
+    """How to run a corpus: inputs, output, fields, workers and reporting."""
+
+    inputs: tuple[str, ...]
+    output: str | None = None  # None: stdout
+    input_format: str | None = None
+    output_format: str | None = None
+    fields: Fields = field(default_factory=Fields)
+    workers: int = 1
+    chunk_bytes: int = 8 * MB
+    rejects: str | None = None
+    stats_json: str | None = None
+    quiet: bool = False
+    progress: bool | None = None  # None: when stderr is a terminal
+    errors: str = "strict"
+
+
+class _Inline(Executor):
+    """Runs each task when submitted: one worker needs no pool and no pickling."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+class _Sink:
+    """Where output bytes go: a growing partial file (renamed at the end) or stdout."""
+
+    def __init__(self, output: str | None, parts: Path) -> None:
+        self.output = output
+        self.parts = parts
+        if output is None:
+            self.fh: BinaryIO = sys.stdout.buffer
+            self.partial: Path | None = None
+        else:
+            self.partial = parts / "output.partial"
+            self.fh = open(self.partial, "wb")  # noqa: SIM115 - closed in finish()
+        self.bytes = 0
+
+    def write(self, data: bytes) -> None:
+        if data:
+            self.fh.write(data)
+            self.bytes += len(data)
+
+    def append_file(self, path: str) -> None:
+        with open(path, "rb") as src:
+            if self.partial is not None:
+                self.fh.flush()
+            shutil.copyfileobj(src, self.fh, 4 * MB)
+        self.bytes += os.path.getsize(path)
+        os.unlink(path)
+
+    def finish(self) -> None:
+        self.fh.flush()
+        if self.partial is not None and self.output is not None:
+            self.fh.close()
+            os.replace(self.partial, self.output)
+
+
+class _Manifest:
+    """The run's plan and progress, rewritten atomically as chunks are appended."""
+
+    def __init__(self, parts: Path, opts: CorpusOptions, cleaner: Cleaner) -> None:
+        self.path = parts / "manifest.json"
+        self.data: dict[str, Any] = {
+            "version": MANIFEST_VERSION,
+            "inputs": list(opts.inputs),
+            "output": opts.output,
+            "rules_hash": cleaner.hash,
+            "fields": vars(opts.fields),
+            "chunks": [],
+            "appended": -1,
+            "output_bytes": 0,
+        }
+        self.save()
+
+    def chunk(self, index: int, **info: Any) -> None:
+        self.data["chunks"].append({"index": index, **info})
+
+    def appended(self, index: int, output_bytes: int) -> None:
+        self.data["appended"] = index
+        self.data["output_bytes"] = output_bytes
+        self.save()
+
+    def save(self) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.data, indent=1), encoding="utf-8")
+        tmp.replace(self.path)
+
+
+def _plan_ranges(path: str, chunk_bytes: int) -> list[tuple[int, int]]:
+    size = os.path.getsize(path)
+    if size == 0:
+        return []
+    return [(start, min(start + chunk_bytes, size)) for start in range(0, size, chunk_bytes)]
+
+
+def _stream_batches(fh: BinaryIO, batch_bytes: int) -> Iterator[bytes]:
+    """Whole lines, about ``batch_bytes`` at a time (a longer line is one batch)."""
+    pending = b""
+    while True:
+        block = fh.read(batch_bytes)
+        if not block:
+            break
+        block = pending + block
+        cut = block.rfind(b"\n")
+        if cut < 0:
+            pending = block
+            continue
+        yield block[: cut + 1]
+        pending = block[cut + 1 :]
+    if pending:
+        yield pending
+
+
+class CorpusRun:
+    """One run of corpus mode; ``run()`` returns the merged counts."""
+
+    def __init__(self, cleaner: Cleaner, opts: CorpusOptions) -> None:
+        self.cleaner = cleaner
+        self.opts = opts
+        formats = {format_of(p, opts.input_format) for p in opts.inputs}
+        if len(formats) != 1:
+            raise InputError(f"inputs mix formats ({', '.join(sorted(formats))}); run them apart")
+        self.format = formats.pop()
+        self.out_format = format_of(opts.output, opts.output_format) if opts.output else self.format
+        if self.format == "folder" and opts.output and self.out_format != "folder":
+            self.out_format = "folder"
+        allowed = {
+            "jsonl": {"jsonl"},
+            "parquet": {"parquet", "jsonl"},
+            "text": {"text"},
+            "folder": {"folder"},
+        }
+        if self.out_format not in allowed[self.format]:
+            raise InputError(f"cannot write {self.format} input as {self.out_format}")
+        if self.format == "folder" and opts.output is None:
+            raise InputError("a folder input needs -o OUTPUT_FOLDER")
+        self.stats = Stats()
+        self.started = time.perf_counter()
+        self.rejects_path = opts.rejects or (
+            f"{opts.output}.rejects.jsonl" if opts.output else "clean.rejects.jsonl"
+        )
+        self.reject_count = 0
+        self.line_offset = 0
+
+    # -- shared plumbing --------------------------------------------------------------------
+    def _executor(self) -> Executor:
+        if self.opts.workers <= 1:
+            work.init_worker(self.cleaner)
+            return _Inline()
+        return ProcessPoolExecutor(
+            max_workers=self.opts.workers,
+            initializer=work.init_worker,
+            initargs=(self.cleaner,),
+        )
+
+    def _parts_dir(self) -> Path:
+        if self.opts.output:
+            parts = Path(self.opts.output + ".parts")
+        else:
+            import tempfile
+
+            parts = Path(tempfile.mkdtemp(prefix="boilerclean-"))
+        if parts.exists():
+            shutil.rmtree(parts)
+        parts.mkdir(parents=True)
+        return parts
+
+    def _take(self, result: work.ChunkResult, rejects_fh: BinaryIO | None) -> None:
+        """Account for a finished chunk, in order: stats, rejects with global line numbers."""
+        self.stats.merge(result.stats)
+        if result.rejects and rejects_fh is not None:
+            for local, entry in result.rejects:
+                record = json.loads(entry)
+                record["line"] = self.line_offset + local
+                rejects_fh.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+            self.reject_count += len(result.rejects)
+        self.line_offset += result.lines
+
+    def _ordered(
+        self,
+        pool: Executor,
+        tasks: Iterator[tuple[Callable[..., Any], tuple[Any, ...]]],
+    ) -> Iterator[Any]:
+        """Submit tasks with a bounded window; yield results in submission order."""
+        window = max(2, 2 * self.opts.workers)
+        pending: deque[Future[Any]] = deque()
+        for fn, args in tasks:
+            pending.append(pool.submit(fn, *args))
+            while len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    # -- the run ----------------------------------------------------------------------------
+    def run(self) -> Stats:
+        progress = Progress(self._total_bytes(), self.opts)
+        if self.format == "folder":
+            self._run_folder(progress)
+        elif self.format == "parquet":
+            self._run_parquet(progress)
+        elif self.format == "text":
+            self._run_text(progress)
+        else:
+            self._run_jsonl(progress)
+        progress.close()
+        self.stats.rejects = self.reject_count
+        return self.stats
+
+    def _total_bytes(self) -> int | None:
+        total = 0
+        for p in self.opts.inputs:
+            if p == "-":
+                return None
+            path = Path(p)
+            if path.is_dir():
+                total += sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+            elif path.exists():
+                total += path.stat().st_size
+            else:
+                raise InputError(f"{p}: no such file or directory")
+        return total
+
+    def _rejects_file(self) -> BinaryIO:
+        target = Path(self.rejects_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return open(str(target) + ".partial", "wb")
+
+    def _finish_rejects(self, fh: BinaryIO) -> None:
+        fh.close()
+        partial = self.rejects_path + ".partial"
+        if self.reject_count:
+            os.replace(partial, self.rejects_path)
+        else:
+            os.unlink(partial)
+
+    def _run_jsonl(self, progress: Progress) -> None:
+        opts = self.opts
+        parts = self._parts_dir()
+        manifest = _Manifest(parts, opts, self.cleaner)
+        out_kind: Compression = compression_of(opts.output) if opts.output else None
+        sink = _Sink(opts.output, parts)
+        rejects = self._rejects_file()
+        index = 0
+
+        def tasks() -> Iterator[tuple[Callable[..., Any], tuple[Any, ...]]]:
+            nonlocal index
+            for path in opts.inputs:
+                if path != "-" and compression_of(path) is None:
+                    for start, end in _plan_ranges(path, opts.chunk_bytes):
+                        part = str(parts / f"part-{index:06d}.jsonl")
+                        manifest.chunk(index, input=path, start=start, end=end)
+                        yield (
+                            work.jsonl_range,
+                            (index, path, start, end, part, opts.fields, out_kind),
+                        )
+                        index += 1
+                else:
+                    stream = sys.stdin.buffer if path == "-" else open_read(path)
+                    source = "<stdin>" if path == "-" else path
+                    try:
+                        for batch in _stream_batches(stream, opts.chunk_bytes // 2):
+                            manifest.chunk(index, input=source, stream=True)
+                            yield work.jsonl_batch, (index, batch, opts.fields, out_kind, source)
+                            index += 1
+                    finally:
+                        if stream is not sys.stdin.buffer:
+                            stream.close()
+
+        try:
+            with self._executor() as pool:
+                for result in self._ordered(pool, tasks()):
+                    if result.part is not None:
+                        sink.append_file(result.part)
+                    else:
+                        sink.write(result.output)
+                    self._take(result, rejects)
+                    manifest.appended(result.index, sink.bytes)
+                    progress.update(result.stats)
+            sink.finish()
+        finally:
+            self._finish_rejects(rejects)
+        shutil.rmtree(parts, ignore_errors=True)
+
+    def _run_parquet(self, progress: Progress) -> None:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as exc:
+            raise MissingExtraError("parquet", "pyarrow") from exc
+        opts = self.opts
+        if opts.output is None:
+            raise InputError("Parquet input needs -o OUTPUT.parquet (or .jsonl)")
+        fields = opts.fields
+        parts = self._parts_dir()
+        partial = parts / "output.partial"
+        writer: Any = None
+        rejects = self._rejects_file()
+        index = 0
+        out_jsonl = self.out_format == "jsonl"
+        sink = _Sink(opts.output, parts) if out_jsonl else None
+
+        def tasks() -> Iterator[tuple[Callable[..., Any], tuple[Any, ...]]]:
+            nonlocal index
+            for path in opts.inputs:
+                pf = pq.ParquetFile(path)
+                if fields.text not in pf.schema_arrow.names:
+                    raise InputError(f"{path}: no column '{fields.text}'")
+                for batch in pf.iter_batches(batch_size=4096):
+                    yield work.records_batch, (index, batch.to_pylist(), fields)
+                    index += 1
+
+        try:
+            with self._executor() as pool:
+                for result, rows in self._ordered(pool, tasks()):
+                    kept = [r for r in rows if r is not None]
+                    if sink is not None:
+                        import orjson
+
+                        sink.write(b"".join(orjson.dumps(r, default=str) + b"\n" for r in kept))
+                    elif kept:
+                        table = pa.Table.from_pylist(kept)
+                        if writer is None:
+                            writer = pq.ParquetWriter(str(partial), table.schema)
+                        writer.write_table(table.cast(writer.schema))
+                    self._take(result, rejects)
+                    progress.update(result.stats)
+            if sink is not None:
+                sink.finish()
+            else:
+                if writer is None:  # every row rejected, or an empty input
+                    first = pq.ParquetFile(opts.inputs[0]).schema_arrow
+                    writer = pq.ParquetWriter(str(partial), first)
+                writer.close()
+                os.replace(partial, opts.output)
+        finally:
+            self._finish_rejects(rejects)
+        shutil.rmtree(parts, ignore_errors=True)
+
+    def _run_folder(self, progress: Progress) -> None:
+        opts = self.opts
+        assert opts.output is not None
+        target_root = Path(opts.output)
+        rejects = self._rejects_file()
+        files: list[tuple[Path, Path]] = []
+        for root in opts.inputs:
+            base = Path(root)
+            for f in sorted(base.rglob("*")):
+                if f.is_file() and not f.name.startswith("."):
+                    files.append((f, target_root / f.relative_to(base)))
+
+        def tasks() -> Iterator[tuple[Callable[..., Any], tuple[Any, ...]]]:
+            for i, (src, dst) in enumerate(files):
+                yield work.text_file, (i, str(src), str(dst), opts.errors)
+
+        try:
+            with self._executor() as pool:
+                for result in self._ordered(pool, tasks()):
+                    self._take(result, rejects)
+                    progress.update(result.stats)
+        finally:
+            self._finish_rejects(rejects)
+
+    def _run_text(self, progress: Progress) -> None:
+        opts = self.opts
+        rejects = self._rejects_file()
+        try:
+            work.init_worker(self.cleaner)
+            for i, path in enumerate(opts.inputs):
+                result = work.text_file(i, path, None, opts.errors)
+                if opts.output is None:
+                    sys.stdout.buffer.write(result.output)
+                else:
+                    tmp = Path(opts.output + ".partial")
+                    with open(tmp, "ab" if i else "wb") as fh:
+                        fh.write(result.output)
+                self._take(result, rejects)
+                progress.update(result.stats)
+            if opts.output is not None:
+                os.replace(opts.output + ".partial", opts.output)
+        finally:
+            self._finish_rejects(rejects)
+
+
+def run_corpus(cleaner: Cleaner, opts: CorpusOptions) -> tuple[Stats, float, str | None]:
+    """Run corpus mode; returns the counts, the seconds taken and the rejects path."""
+    run = CorpusRun(cleaner, opts)
+    stats = run.run()
+    seconds = time.perf_counter() - run.started
+    rejects = run.rejects_path if stats.rejects else None
+    if opts.stats_json:
+        Path(opts.stats_json).write_text(
+            json.dumps(stats.to_json(seconds, rejects_file=rejects, workers=opts.workers), indent=2)
+            + "\n",
+            encoding="utf-8",
+        )
+    if not opts.quiet:
+        sys.stderr.write(stats.summary(seconds, rejects))
+    return stats, seconds, rejects

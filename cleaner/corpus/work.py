@@ -1,0 +1,176 @@
+"""What a worker process does: clean one chunk and hand back its output and counts.
+
+Workers get the Cleaner once, when the pool starts (it pickles as pack sources and
+recompiles once per process). A byte-range chunk of a plain JSONL file is read and
+written by the worker itself, so the parent does no per-record I/O; batches from
+compressed or streamed inputs arrive as bytes and leave as bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleaner.corpus.formats import Compression, compress
+from cleaner.corpus.records import Fields, RejectError, clean_fields, clean_jsonl_line, reject_line
+from cleaner.corpus.stats import Stats
+from cleaner.engine import Cleaner
+
+_CLEANER: Cleaner | None = None
+
+
+def init_worker(cleaner: Cleaner) -> None:
+    global _CLEANER
+    _CLEANER = cleaner
+
+
+def worker_cleaner() -> Cleaner:
+    if _CLEANER is None:  # pragma: no cover - init_worker always runs first
+        raise RuntimeError("worker used before init_worker")
+    return _CLEANER
+
+
+@dataclass
+class ChunkResult:
+    """A finished chunk: its output (or the part file holding it), rejects and counts."""
+
+    index: int
+    lines: int = 0
+    output: bytes = b""
+    part: str | None = None
+    rejects: list[tuple[int, bytes]] = field(default_factory=list)  # (local line, entry)
+    stats: Stats = field(default_factory=Stats)
+
+
+def _clean_lines(
+    cleaner: Cleaner,
+    lines: list[bytes],
+    fields: Fields,
+    source: str,
+) -> tuple[bytearray, list[tuple[int, bytes]], Stats]:
+    out = bytearray()
+    rejects: list[tuple[int, bytes]] = []
+    stats = Stats()
+    for number, raw in enumerate(lines, 1):
+        body = raw.rstrip(b"\r\n")
+        if not body.strip():
+            continue  # a blank line carries no record
+        stats.bytes_in += len(raw)
+        try:
+            cleaned = clean_jsonl_line(cleaner, body, fields, stats)
+        except RejectError as exc:
+            stats.rejects += 1
+            rejects.append((number, reject_line(number, str(exc), body, source)))
+            continue
+        out += cleaned
+        out += b"\n"
+        stats.bytes_out += len(cleaned) + 1
+    return out, rejects, stats
+
+
+def jsonl_range(
+    index: int,
+    path: str,
+    start: int,
+    end: int,
+    part: str,
+    fields: Fields,
+    compression: Compression,
+) -> ChunkResult:
+    """Clean the lines that start in ``[start, end)`` of a plain JSONL file into ``part``."""
+    cleaner = worker_cleaner()
+    with open(path, "rb") as fh:
+        if start > 0:
+            fh.seek(start - 1)
+            if fh.read(1) != b"\n":
+                fh.readline()  # the line started in the previous chunk
+        lines = []
+        while fh.tell() < end:
+            line = fh.readline()
+            if not line:
+                break
+            lines.append(line)
+    out, rejects, stats = _clean_lines(cleaner, lines, fields, path)
+    Path(part).write_bytes(compress(bytes(out), compression))
+    return ChunkResult(index, len(lines), b"", part, rejects, stats)
+
+
+def jsonl_batch(
+    index: int,
+    data: bytes,
+    fields: Fields,
+    compression: Compression,
+    source: str,
+) -> ChunkResult:
+    """Clean a batch of whole JSONL lines that the parent read from a stream."""
+    lines = data.splitlines(keepends=True)
+    out, rejects, stats = _clean_lines(worker_cleaner(), lines, fields, source)
+    return ChunkResult(index, len(lines), compress(bytes(out), compression), None, rejects, stats)
+
+
+def records_batch(
+    index: int,
+    records: list[dict[str, Any]],
+    fields: Fields,
+) -> tuple[ChunkResult, list[dict[str, Any] | None]]:
+    """Clean parsed records (rows of a Parquet batch); None marks a rejected row."""
+    cleaner = worker_cleaner()
+    stats = Stats()
+    rejects: list[tuple[int, bytes]] = []
+    out: list[dict[str, Any] | None] = []
+    for number, record in enumerate(records, 1):
+        text = record.get(fields.text)
+        size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else 0
+        stats.bytes_in += size
+        try:
+            result = clean_fields(cleaner, record, fields)
+        except RejectError as exc:
+            stats.rejects += 1
+            rejects.append((number, reject_line(number, str(exc), _jsonable(record))))
+            out.append(None)
+            continue
+        stats.add_result(result)
+        stats.bytes_out += len(result.text.encode("utf-8", "surrogatepass"))
+        out.append(record)
+    return ChunkResult(index, len(records), b"", None, rejects, stats), out
+
+
+def _jsonable(record: dict[str, Any]) -> str:
+    import orjson
+
+    return orjson.dumps(record, default=str).decode("utf-8")
+
+
+def text_file(
+    index: int,
+    source: str,
+    target: str | None,
+    errors: str,
+) -> ChunkResult:
+    """Clean one text document (a file of a folder); write it to ``target`` if given."""
+    cleaner = worker_cleaner()
+    stats = Stats()
+    data = Path(source).read_bytes()
+    stats.bytes_in = len(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if errors != "replace":
+            stats.rejects = 1
+            reason = f"invalid UTF-8 at byte offset {exc.start}"
+            return ChunkResult(
+                index, 1, b"", None, [(1, reject_line(1, reason, data, source))], stats
+            )
+        text = data.decode("utf-8", "replace")
+    result = cleaner.clean(text)
+    stats.add_result(result)
+    out = result.text.encode("utf-8", "surrogateescape")
+    stats.bytes_out = len(out)
+    if target is not None:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(target + ".tmp")
+        tmp.write_bytes(out)
+        tmp.replace(target)
+        return ChunkResult(index, 1, b"", target, [], stats)
+    return ChunkResult(index, 1, out, None, [], stats)

@@ -1,0 +1,265 @@
+"""Corpus mode end to end: formats, field pass-through, order, rejects, summaries."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+import zstandard
+
+from cleaner import Cleaner, RuleSet
+from cleaner.corpus import CorpusOptions, Fields, run_corpus
+
+ARTICLE = (
+    "The harbour board approved a new ferry timetable on Tuesday after months of delays.\n"
+    "Crossings will run every twenty minutes at peak times, the board said.\n"
+    "Now Read: Five Ports Racing To Electrify Their Fleets\n"
+    "Photo: Shutterstock\n"
+    "\u00a9 2025 Benzinga.com. Benzinga does not provide investment advice. All rights reserved.\n"
+)
+CLEAN = (
+    "The harbour board approved a new ferry timetable on Tuesday after months of delays.\n"
+    "Crossings will run every twenty minutes at peak times, the board said.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def cleaner() -> Cleaner:
+    return Cleaner(RuleSet.load(env=False))
+
+
+def records(n: int) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for i in range(n):
+        text = ARTICLE if i % 3 else f"Plain story number {i} with nothing to remove.\n"
+        out.append(
+            {
+                "id": i,
+                "meta": {"n": i, "f": 1.5, "tags": ["a", "\u00e9"]},
+                "text": text,
+                "url": "https://www.benzinga.com/news/1",
+                "z": None,
+            }
+        )
+    return out
+
+
+def write_jsonl(path: Path, rows: list[dict[str, object]], extra: list[bytes] = ()) -> Path:
+    data = b"".join(orjson.dumps(r) + b"\n" for r in rows) + b"".join(extra)
+    if path.suffix == ".gz":
+        path.write_bytes(gzip.compress(data))
+    elif path.suffix == ".zst":
+        path.write_bytes(zstandard.ZstdCompressor().compress(data))
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    elif path.suffix == ".zst":
+        data = (
+            zstandard.ZstdDecompressor()
+            .stream_reader(io.BytesIO(data), read_across_frames=True)
+            .read()
+        )
+    return [orjson.loads(line) for line in data.splitlines() if line]
+
+
+def run(cleaner: Cleaner, tmp_path: Path, inputs: list[Path], output: Path | None, **kw):
+    opts = CorpusOptions(
+        inputs=tuple(map(str, inputs)), output=str(output) if output else None, quiet=True, **kw
+    )
+    return run_corpus(cleaner, opts)
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz", ".jsonl.zst"])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_jsonl_round_trip_keeps_order_and_fields(
+    cleaner: Cleaner,
+    tmp_path: Path,
+    suffix: str,
+    workers: int,
+) -> None:
+    rows = records(300)
+    src = write_jsonl(tmp_path / f"in{suffix}", rows)
+    out = tmp_path / f"out{suffix}"
+    stats, _, rejects = run(cleaner, tmp_path, [src], out, workers=workers, chunk_bytes=4096)
+    got = read_jsonl(out)
+    assert [r["id"] for r in got] == list(range(300))
+    for before, after in zip(rows, got, strict=True):
+        assert list(after) == list(before)  # same keys, same order
+        assert {k: v for k, v in after.items() if k != "text"} == {
+            k: v for k, v in before.items() if k != "text"
+        }
+        assert after["text"] == (CLEAN if before["text"] == ARTICLE else before["text"])
+    assert stats.documents == 300 and stats.changed == 200 and not rejects
+    assert not (tmp_path / f"out{suffix}.parts").exists()
+
+
+def test_unchanged_records_are_copied_byte_for_byte(cleaner: Cleaner, tmp_path: Path) -> None:
+    line = b'{"text": "Nothing to remove here.",   "n": 1.50, "big": 123456789012345678901234}\n'
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(line)
+    out = tmp_path / "out.jsonl"
+    run(cleaner, tmp_path, [src], out)
+    assert out.read_bytes() == line
+
+
+def test_rejects_keep_reason_line_and_record(cleaner: Cleaner, tmp_path: Path) -> None:
+    bad = [
+        b"not json\n",
+        b'{"body": "no text"}\n',
+        b'{"text": 5}\n',
+        b"[1, 2]\n",
+        b'{"text": "x\xff"}\n',
+    ]
+    src = write_jsonl(tmp_path / "in.jsonl", records(10), bad)
+    out = tmp_path / "out.jsonl"
+    stats, _, rejects = run(cleaner, tmp_path, [src], out, workers=2, chunk_bytes=2048)
+    assert stats.rejects == 5 and stats.documents == 10
+    assert rejects == str(out) + ".rejects.jsonl"
+    entries = [json.loads(x) for x in Path(rejects).read_text().splitlines()]
+    assert [e["line"] for e in entries] == [11, 12, 13, 14, 15]
+    assert entries[0]["record"] == "not json" and "JSON" in entries[0]["reason"]
+    assert "no field 'text'" in entries[1]["reason"]
+    assert "int" in entries[2]["reason"]
+    assert "record_escaped" in entries[4]  # invalid UTF-8 kept, escaped
+    assert len(read_jsonl(out)) == 10
+
+
+def test_annotate_adds_field(cleaner: Cleaner, tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", records(3))
+    out = tmp_path / "out.jsonl"
+    run(cleaner, tmp_path, [src], out, fields=Fields(annotate="boilerclean"))
+    got = read_jsonl(out)
+    assert got[1]["boilerclean"]["publisher"] == "benzinga"
+    rules = {r["rule"] for r in got[1]["boilerclean"]["removals"]}
+    assert {"benzinga/now-read", "benzinga/copyright-footer"} <= rules
+    assert got[0]["boilerclean"]["removals"] == []
+
+
+def test_parquet_round_trip(cleaner: Cleaner, tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    texts = [ARTICLE, "Nothing here.\n", None]
+    pq.write_table(
+        pa.table({"id": [1, 2, 3], "text": texts, "url": ["u", "u", "u"]}), tmp_path / "in.parquet"
+    )
+    out = tmp_path / "out.parquet"
+    stats, _, rejects = run(cleaner, tmp_path, [tmp_path / "in.parquet"], out, workers=2)
+    table = pq.read_table(out)
+    assert table.column_names == ["id", "text", "url"]
+    assert table["text"].to_pylist() == [CLEAN, "Nothing here.\n"]
+    assert stats.rejects == 1 and rejects is not None
+
+
+def test_folder_is_mirrored(cleaner: Cleaner, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "sub" / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "bad.txt").write_bytes(b"broken \xff\n")
+    out = tmp_path / "out"
+    stats, _, rejects = run(cleaner, tmp_path, [src], out, workers=2)
+    assert (out / "a.txt").read_text(encoding="utf-8") == CLEAN
+    assert (out / "sub" / "b.txt").read_text(encoding="utf-8") == CLEAN
+    assert not (out / "bad.txt").exists()
+    assert stats.rejects == 1 and "bad.txt" in Path(rejects or "").read_text()
+
+
+def test_stats_json_and_summary(cleaner: Cleaner, tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", records(30))
+    out = tmp_path / "out.jsonl"
+    stats_file = tmp_path / "stats.json"
+    run(cleaner, tmp_path, [src], out, stats_json=str(stats_file))
+    data = json.loads(stats_file.read_text())
+    assert data["documents"] == 30 and data["changed"] == 20
+    assert data["removals_by_category"]["related-link"] == 20
+    assert data["publishers"]["benzinga"] == 30
+    summary = run_corpus.__module__  # the summary text itself is checked in the CLI test
+    assert summary
+
+
+def cli(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k != "BOILERCLEAN_RULES"}
+    return subprocess.run(
+        [sys.executable, "-m", "cleaner", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_cli_corpus_exit_codes_and_summary(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", records(20))
+    done = cli("in.jsonl", "-o", "out.jsonl", "--workers", "2", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    err = done.stderr.decode()
+    assert "20 documents" in err and "top rules: benzinga/" in err and "rejects: 0" in err
+    write_jsonl(src, records(5), [b"oops\n"])
+    done = cli("in.jsonl", "-o", "out.jsonl", "-q", cwd=tmp_path)
+    assert done.returncode == 3 and done.stderr == b""
+    assert (tmp_path / "out.jsonl.rejects.jsonl").exists()
+
+
+def test_cli_jsonl_stdin_to_stdout(tmp_path: Path) -> None:
+    data = b"".join(orjson.dumps(r) + b"\n" for r in records(6))
+    done = cli("--input-format", "jsonl", "-q", cwd=tmp_path, stdin=data)
+    assert done.returncode == 0, done.stderr
+    got = [orjson.loads(x) for x in done.stdout.splitlines()]
+    assert [r["id"] for r in got] == list(range(6))
+    assert got[1]["text"] == CLEAN
+
+
+def test_cli_refuses_single_document_options_in_corpus_mode(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "in.jsonl", records(2))
+    assert cli("in.jsonl", "--explain", cwd=tmp_path).returncode == 2
+    assert cli("in.jsonl", "--publisher", "benzinga", cwd=tmp_path).returncode == 2
+
+
+def test_interrupted_run_leaves_no_complete_looking_output(tmp_path: Path) -> None:
+    rows = records(3000)
+    write_jsonl(tmp_path / "in.jsonl", rows)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cleaner",
+            "in.jsonl",
+            "-o",
+            "out.jsonl",
+            "--workers",
+            "1",
+            "--chunk-mb",
+            "0.05",
+            "-q",
+        ],
+        cwd=tmp_path,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline and not (tmp_path / "out.jsonl.parts").exists():
+        time.sleep(0.01)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (tmp_path / "out.jsonl").exists()
+    manifest = json.loads((tmp_path / "out.jsonl.parts" / "manifest.json").read_text())
+    assert manifest["inputs"] == ["in.jsonl"] and manifest["rules_hash"]
+    # rerunning finishes the job
+    done = cli("in.jsonl", "-o", "out.jsonl", "-q", cwd=tmp_path)
+    assert done.returncode == 0
+    assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == list(range(3000))
