@@ -179,7 +179,7 @@ class CorpusRun:
         if self.out_format not in allowed[self.format]:
             raise InputError(f"cannot write {self.format} input as {self.out_format}")
         if self.format == "folder" and opts.output is None:
-            raise InputError("a folder input needs -o OUTPUT_FOLDER")
+            raise InputError(f"{opts.inputs[0]}: a directory input needs -o OUTPUT_FOLDER")
         self.stats = Stats()
         self.started = time.perf_counter()
         self.rejects_path = opts.rejects or (
