@@ -19,6 +19,7 @@ import regex
 
 from cleaner.fixes import tidy_line
 from cleaner.matchers import compile_matcher
+from cleaner.matchers.base import ANYWHERE, LINE_START
 from cleaner.model import Rule
 from cleaner.ruleset import RuleSet
 
@@ -31,6 +32,7 @@ class CompiledRule:
     index: int
     pattern: regex.Pattern[str]
     literals: frozenset[str] | None
+    anchor: int
     unless: regex.Pattern[str] | None
     #: Literal matchers compile to escaped alternations, which match in linear time; only
     #: author-written regexes (and ``unless``) need the per-call timeout, which costs
@@ -77,6 +79,7 @@ class CompiledFingerprint:
     index: int
     pattern: regex.Pattern[str]
     literals: frozenset[str] | None
+    anchor: int
 
 
 def _compile_rule(rule: Rule, index: int) -> CompiledRule:
@@ -86,7 +89,7 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
         literals = None  # cannot occur in a line; let the real pattern decide everywhere
     unless = regex.compile(rule.unless) if rule.unless else None
     guarded = rule.matcher.kind == "regex" or unless is not None
-    return CompiledRule(rule, index, matcher.pattern, literals, unless, guarded)
+    return CompiledRule(rule, index, matcher.pattern, literals, matcher.anchor, unless, guarded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,7 @@ class CompiledIndex:
     """Everything the engines need from a rule set, built once and then read-only."""
 
     def __init__(self, ruleset: RuleSet) -> None:
-        from cleaner.matchers.factors import required_literals
+        from cleaner.matchers.factors import analyse
 
         self.ruleset = ruleset
         self.rules: list[CompiledRule] = []
@@ -118,10 +121,15 @@ class CompiledIndex:
             if pack.kind == "shared":
                 continue
             for source in pack.fingerprints:
-                lits = required_literals(source)
+                # a fingerprint matches the whole line, so a leading literal starts it
+                lits, at_start = analyse(r"\A(?:" + source + r")\Z")
                 self.fingerprints.append(
                     CompiledFingerprint(
-                        pack.id, len(self.fingerprints), regex.compile(source), lits
+                        pack.id,
+                        len(self.fingerprints),
+                        regex.compile(source),
+                        lits,
+                        int(at_start),
                     )
                 )
         self.unfiltered_rules = [r for r in self.rules if r.literals is None]
@@ -137,6 +145,7 @@ class CompiledIndex:
             lru_cache(maxsize=1024)(self._compute_active)
         )
         self.unfiltered_fingerprints = [f for f in self.fingerprints if f.literals is None]
+        self.literal_targets = self._literal_targets()
         self.automaton = self._build_automaton()
 
     def active(
@@ -162,19 +171,26 @@ class CompiledIndex:
             any(r.rule.scope is not None for r in rules),
         )
 
-    def _build_automaton(self) -> ahocorasick.Automaton | None:
-        targets: dict[str, list[int]] = {}
+    def _literal_targets(self) -> dict[tuple[str, int], tuple[int, ...]]:
+        """(literal, anchor) -> the rules (>= 0) and fingerprints (< 0) it proposes."""
+        targets: dict[tuple[str, int], list[int]] = {}
         for r in self.rules:
             for lit in r.literals or ():
-                targets.setdefault(lit, []).append(r.index)
+                targets.setdefault((lit, r.anchor), []).append(r.index)
         for f in self.fingerprints:
             for lit in f.literals or ():
-                targets.setdefault(lit, []).append(-1 - f.index)
-        if not targets:
+                targets.setdefault((lit, f.anchor), []).append(-1 - f.index)
+        return {key: tuple(ids) for key, ids in targets.items()}
+
+    def _build_automaton(self) -> ahocorasick.Automaton | None:
+        if not self.literal_targets:
             return None
+        by_literal: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        for (lit, anchor), ids in self.literal_targets.items():
+            by_literal.setdefault(lit, []).append((anchor, ids))
         automaton = ahocorasick.Automaton()
-        for lit, ids in targets.items():
-            automaton.add_word(lit, tuple(ids))
+        for lit, groups in by_literal.items():
+            automaton.add_word(lit, (len(lit), tuple(groups)))
         automaton.make_automaton()
         return automaton
 
@@ -185,9 +201,14 @@ class CompiledIndex:
         """
         if self.automaton is None:
             return
-        line, previous = 0, 0
-        for end, ids in self.automaton.iter(folded):
+        line, previous, size = 0, 0, len(folded)
+        for end, (length, groups) in self.automaton.iter(folded):
             line += folded.count("\n", previous, end)
             previous = end
-            for target in ids:
-                yield line, target
+            start = end - length + 1
+            starts_line = start == 0 or folded[start - 1] == "\n"
+            ends_line = end + 1 == size or folded[end + 1] == "\n"
+            for anchor, ids in groups:
+                if anchor == ANYWHERE or (starts_line and (anchor == LINE_START or ends_line)):
+                    for target in ids:
+                        yield line, target

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from cleaner import fast, reference
+from cleaner import fast, hsscan, reference
 from cleaner.compiled import CompiledIndex
 from cleaner.errors import InputError
-from cleaner.fixes import Lines, Normalization, prepare, squeeze_blank_lines
+from cleaner.fixes import CONTROL_CHARACTERS, Lines, Normalization, prepare, squeeze_blank_lines
+from cleaner.hsscan import HyperscanScanner, RawScan
 from cleaner.model import Document, PackSource, Result
 from cleaner.passes import LineMatcher, Work, run_passes
 from cleaner.ruleset import RuleSet
@@ -39,6 +40,12 @@ class Options:
     rule_timeout: float | None = 0.5
     strict: bool = False
     engine: EngineName = "fast"
+    accelerate: bool | None = None
+
+
+#: Documents a Cleaner cleans before it builds the Hyperscan database on its own (about a
+#: second, once per process); corpus mode and clean_batch build it at once.
+ACCELERATE_AFTER = 64
 
 
 _COMPILED: dict[str, CompiledIndex] = {}
@@ -88,6 +95,7 @@ class Cleaner:
         rule_timeout: float | None = 0.5,
         strict: bool = False,
         engine: EngineName = "fast",
+        accelerate: bool | None = None,
     ) -> None:
         self.ruleset = rules if rules is not None else RuleSet.load(rule_dirs, builtin=builtin)
         only = None
@@ -107,8 +115,10 @@ class Cleaner:
             rule_timeout=rule_timeout,
             strict=strict,
             engine=engine,
+            accelerate=accelerate,
         )
         self._index = _compiled_for(self.ruleset)
+        self._calls = 0
 
     # -- pickling: sources and options, never compiled objects -------------------------
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
@@ -132,22 +142,25 @@ class Cleaner:
         if not isinstance(text, str):
             raise InputError(f"text must be str, not {type(text).__name__}")
         opts = self.options
-        lines = prepare(text, opts.normalization)
-        keys = lines.bodies if opts.normalization.whitespace else [b.strip() for b in lines.bodies]
         index = self._index
         timeout = opts.rule_timeout
-        if opts.engine == "fast":
-            rule_hits, fp_hits = fast.scan(index, keys)
-            found = (
-                fast.detect(index, keys, fp_hits, opts.fingerprint_zone, timeout)
-                if opts.detect
-                else {}
-            )
+        raw = self._raw_scan(text) if opts.engine == "fast" else None
+        if raw is not None:  # already normal: hits come from the Hyperscan scan
+            lines = raw_lines(text)
+            keys = lines.bodies
+            rule_hits, fp_hits = raw.rule_hits, raw.fp_hits
         else:
-            rule_hits = []
-            found = (
-                reference.detect(index, keys, opts.fingerprint_zone, timeout) if opts.detect else {}
-            )
+            lines = prepare(text, opts.normalization)
+            keys = lines.bodies
+            if not opts.normalization.whitespace:
+                keys = [b.strip() for b in keys]
+            rule_hits, fp_hits = fast.scan(index, keys) if opts.engine == "fast" else ([], [])
+        if not opts.detect:
+            found: dict[str, int] = {}
+        elif opts.engine == "fast":
+            found = fast.detect(index, keys, fp_hits, opts.fingerprint_zone, timeout)
+        else:
+            found = reference.detect(index, keys, opts.fingerprint_zone, timeout)
         packs = select_packs(
             self.ruleset,
             publisher=publisher,
@@ -157,6 +170,17 @@ class Cleaner:
             only=opts.only,
         )
         active = index.active(tuple(p.id for p in packs), _as_date(date), language)
+        if (
+            opts.engine == "fast"
+            and not active.unfiltered
+            and not any(r in active.rank for _, r in rule_hits)
+        ):
+            rendered = text if raw is not None else lines.render()  # nothing can fire
+            return Result(
+                text=text if rendered == text else rendered,
+                packs=packs,
+                normalized=rendered != text,
+            )
         work = Work(
             lines, keys, timeout=timeout, strict=opts.strict, max_cut_share=opts.max_cut_share
         )
@@ -174,6 +198,29 @@ class Cleaner:
             warnings=tuple(work.notices),
             normalized=self._normalized(text, lines),
         )
+
+    # -- the Hyperscan fast path ------------------------------------------------------------
+    def accelerate(self) -> bool:
+        """Build the Hyperscan database now (if installed and allowed); True if in use."""
+        return self._scanner() is not None
+
+    def _scanner(self) -> HyperscanScanner | None:
+        if self.options.accelerate is False or not hsscan.AVAILABLE:
+            return None
+        if os.environ.get("BOILERCLEAN_NO_HYPERSCAN"):
+            return None
+        return _scanner_for(self.ruleset, self._index)
+
+    def _raw_scan(self, text: str) -> RawScan | None:
+        scanner = _SCANNERS.get(self.ruleset.hash) if self.ruleset.hash else None
+        if scanner is None:
+            self._calls += 1
+            if self.options.accelerate is None and self._calls < ACCELERATE_AFTER:
+                return None
+            scanner = self._scanner()
+            if scanner is None:
+                return None
+        return scanner.scan(text)
 
     def _render(self, text: str, lines: Lines, work: Work) -> str:
         if all(work.alive):
@@ -203,6 +250,7 @@ class Cleaner:
         documents: Iterable[str | Document | Mapping[str, Any]],
     ) -> Iterator[Result]:
         """Clean many documents lazily, in order: strings, Documents or dicts with a 'text'."""
+        self.accelerate()
         for doc in documents:
             if isinstance(doc, str):
                 yield self.clean(doc)
@@ -228,6 +276,31 @@ class Cleaner:
                 raise InputError(f"cannot clean a {type(doc).__name__}")
 
 
+_SCANNERS: dict[str, HyperscanScanner] = {}
+
+
+def _scanner_for(ruleset: RuleSet, index: CompiledIndex) -> HyperscanScanner | None:
+    """One Hyperscan database per rule-set hash per process."""
+    if not ruleset.hash:
+        return None
+    with _COMPILED_LOCK:
+        scanner = _SCANNERS.get(ruleset.hash)
+        if scanner is None:
+            scanner = _SCANNERS[ruleset.hash] = HyperscanScanner(
+                index.literal_targets, CONTROL_CHARACTERS
+            )
+        return scanner
+
+
+def raw_lines(text: str) -> Lines:
+    """Lines of a document that needs no normalisation (what prepare would return)."""
+    final_newline = text.endswith("\n")
+    body = text[:-1] if final_newline else text
+    if not body and not final_newline:
+        return Lines([], None, None, False)
+    return Lines(body.split("\n"), None, None, final_newline)
+
+
 _REBUILT: dict[tuple[str, Options], Cleaner] = {}
 
 
@@ -242,6 +315,7 @@ def _rebuild(sources: tuple[PackSource, ...], digest: str, options: Options) -> 
     cleaner.ruleset = RuleSet.from_sources(sources)
     cleaner.options = options
     cleaner._index = _compiled_for(cleaner.ruleset)
+    cleaner._calls = 0
     with _COMPILED_LOCK:
         _REBUILT.setdefault(key, cleaner)
     return cleaner

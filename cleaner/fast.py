@@ -107,7 +107,5 @@ class PrefilterMatcher:
     def changed(self, i: int) -> None:
         key = self.work.keys[i]
         ids = {r.index for r in self.unfiltered}
-        if self.index.automaton is not None:
-            for _end, targets in self.index.automaton.iter(fold(key)):
-                ids.update(t for t in targets if t in self.rank)
+        ids.update(t for _, t in self.index.scan(fold(key)) if t in self.rank)
         self._confirm(i, ids)

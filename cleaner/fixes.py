@@ -35,6 +35,7 @@ _FTFY = ftfy.TextFixerConfig(
 )
 
 _CONTROLS = "".join(chr(c) for c in sorted(ftfy.chardata.CONTROL_CHARS))
+CONTROL_CHARACTERS = _CONTROLS  # what ftfy's remove_control_chars removes
 # stdlib ``re``: its \s is exactly str.isspace(), which str.strip() uses too.
 # ftfy's unescape_html only decodes what ``ftfy.chardata.HTML_ENTITY_RE`` matches, which
 # ends in ";" (so "S&P 500" and "AT&T" never reach ftfy).

@@ -149,7 +149,9 @@ def test_too_short_literal_means_every_line():
         {"ad", "advertisement"}
     )
     assert compile_exact(("A", "Advertisement"), False).literals is None
-    assert compile_contains(("©",), False).literals is None
+    assert compile_contains(("©",), False).literals == frozenset({"©"})  # rare symbol: usable
+    assert compile_contains(("\u2019",), False).literals is None  # common punctuation: not
+    assert compile_contains(("é",), False).literals is None  # a letter: not
 
 
 @pytest.mark.parametrize(
@@ -246,7 +248,8 @@ def test_regex_kind_raises_on_a_bad_pattern():
         (r"^(?:Photo|\d+):", None),
         (r"^(?:Getty Images)?\s*$", None),  # optional: not required
         (r"\w+ \d+", None),
-        (r"©", None),
+        (r"©", frozenset({"©"})),
+        ("\u2019", None),
     ],
 )
 def test_required_literals(pattern: str, expected: set[str] | None):

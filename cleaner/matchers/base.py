@@ -21,9 +21,15 @@ def fold(text: str) -> str:
     return folded.replace("\u0307", "").replace("\u0131", "i")
 
 
+ANYWHERE, LINE_START, WHOLE_LINE = 0, 1, 2
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledMatcher:
     """A rule's pattern and the literals (case-folded) one of which every match contains."""
 
     pattern: regex.Pattern[str]
     literals: frozenset[str] | None
+    #: Where a literal must sit for the pattern to match: 0 anywhere in the line,
+    #: 1 at its start, 2 the whole line. The prefilter uses it to propose fewer lines.
+    anchor: int = 0

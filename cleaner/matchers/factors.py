@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     sre_c = importlib.import_module("sre_constants")
     sre_p = importlib.import_module("sre_parse")
 
-__all__ = ["MIN_LITERAL", "required_literals", "sre_c", "sre_p"]
+__all__ = ["MIN_LITERAL", "analyse", "required_literals", "sre_c", "sre_p", "usable_literal"]
 
 #: Shorter literals would propose nearly every line; such rules are checked on every line.
 MIN_LITERAL = 2
@@ -65,12 +65,26 @@ def _flatten(items: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
             yield op, av
 
 
-def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
+Candidate = tuple[frozenset[str], bool]  # strings, and whether they start the line
+
+
+#: Single characters common enough in prose that proposing every line with them is waste.
+_COMMON_CHARS = frozenset("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u00b7\u2022\u00e9")
+
+
+def usable_literal(text: str) -> bool:
+    """Long enough to be selective: two characters, or one rare non-ASCII symbol (©)."""
+    return len(text) >= MIN_LITERAL or (
+        len(text) == 1 and not text.isascii() and text not in _COMMON_CHARS and not text.isalpha()
+    )
+
+
+def _best(candidates: list[Candidate]) -> Candidate | None:
     """The candidate set whose shortest string is longest (fewest false proposals)."""
-    usable = [c for c in candidates if c and min(map(len, c)) >= MIN_LITERAL]
+    usable = [c for c in candidates if c[0] and all(map(usable_literal, c[0]))]
     if not usable:
         return None
-    return max(usable, key=lambda c: (min(map(len, c)), -len(c)))
+    return max(usable, key=lambda c: (min(map(len, c[0])), c[1], -len(c[0])))
 
 
 def _pure_literals(branch: Iterable[Any]) -> str | None:
@@ -88,21 +102,34 @@ def _pure_literals(branch: Iterable[Any]) -> str | None:
 _MAX_FANOUT = 64
 
 
-def _candidates(items: Iterable[Any]) -> list[frozenset[str]]:
-    out: list[frozenset[str]] = []
+_BEGIN = tuple(
+    getattr(sre_c, n) for n in ("AT_BEGINNING", "AT_BEGINNING_STRING") if hasattr(sre_c, n)
+)
+
+
+def _candidates(items: Iterable[Any]) -> list[Candidate]:
+    out: list[Candidate] = []
     run: set[str] = {""}
+    # "anchored": the pattern opened with ^ (or \A) and nothing but the current run since
+    anchored = False
+    leading = True
 
     def flush() -> None:
-        nonlocal run
+        nonlocal run, anchored, leading
         if run != {""}:
-            out.append(frozenset(fold(r) for r in run))
+            out.append((frozenset(fold(r) for r in run), anchored and leading))
         run = {""}
+        leading = False
 
     for op, av in _flatten(items):
         if op is sre_c.LITERAL:
             run = {r + chr(av) for r in run}
             continue
         if op is sre_c.AT:  # zero-width anchors keep literals on both sides contiguous
+            if av in _BEGIN and run == {""} and leading:
+                anchored = True
+            elif run == {""}:
+                leading = leading and av in _BEGIN
             continue
         if op is sre_c.BRANCH:
             texts = [_pure_literals(branch) for branch in av[1]]
@@ -112,18 +139,34 @@ def _candidates(items: Iterable[Any]) -> list[frozenset[str]]:
             flush()
             alternatives = [_best(_candidates(branch)) for branch in av[1]]
             if alternatives and all(a is not None for a in alternatives):
-                out.append(frozenset().union(*(a for a in alternatives if a is not None)))
+                union = frozenset().union(*(a[0] for a in alternatives if a is not None))
+                out.append((union, False))
             continue
         flush()
         if op in _REPEATS:
             low, _high, body = av
-            if low >= 1:
+            body = list(body)
+            if low >= 2 and len(body) == 1 and body[0][0] is sre_c.LITERAL:
+                out.append((frozenset({fold(chr(body[0][1]) * min(low, 8))}), False))
+            elif low >= 1:
                 inner = _best(_candidates(body))
                 if inner is not None:
-                    out.append(inner)
+                    out.append((inner[0], False))
         # anything else (classes, dots, lookarounds, backrefs) ends the run and adds nothing
     flush()
     return out
+
+
+def analyse(pattern: str) -> tuple[frozenset[str] | None, bool]:
+    """Required literals of ``pattern`` (or None) and whether they must start the line."""
+    if any(marker in pattern for marker in _DIVERGENT) or _ODD_BRACES.search(pattern):
+        return None, False
+    try:
+        parsed = sre_p.parse(pattern, 0)
+    except Exception:  # any parse failure: regex-only syntax, so no guessing
+        return None, False
+    best = _best(_candidates(parsed))
+    return (None, False) if best is None else best
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:
@@ -131,10 +174,4 @@ def required_literals(pattern: str) -> frozenset[str] | None:
 
     Case flags do not matter: both the literals and the scanned text are case-folded.
     """
-    if any(marker in pattern for marker in _DIVERGENT) or _ODD_BRACES.search(pattern):
-        return None
-    try:
-        parsed = sre_p.parse(pattern, 0)
-    except Exception:  # any parse failure: regex-only syntax, so no guessing
-        return None
-    return _best(_candidates(parsed))
+    return analyse(pattern)[0]

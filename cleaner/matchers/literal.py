@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import regex
 
-from cleaner.matchers.base import CompiledMatcher, fold
-from cleaner.matchers.factors import MIN_LITERAL
+from cleaner.matchers.base import ANYWHERE, LINE_START, WHOLE_LINE, CompiledMatcher, fold
+from cleaner.matchers.factors import usable_literal
 
 
 def _alternation(patterns: tuple[str, ...]) -> str:
@@ -25,20 +25,25 @@ def _alternation(patterns: tuple[str, ...]) -> str:
     return "(?:" + "|".join(regex.escape(p, literal_spaces=True) for p in ordered) + ")"
 
 
-def _compile(source: str, patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
+def _compile(
+    source: str,
+    patterns: tuple[str, ...],
+    ignore_case: bool,
+    anchor: int,
+) -> CompiledMatcher:
     flags = regex.IGNORECASE | regex.FULLCASE if ignore_case else 0
     literals = frozenset(fold(p) for p in patterns)
-    literals_or_none = None if min(len(p) for p in literals) < MIN_LITERAL else literals
-    return CompiledMatcher(regex.compile(source, flags), literals_or_none)
+    literals_or_none = literals if all(map(usable_literal, literals)) else None
+    return CompiledMatcher(regex.compile(source, flags), literals_or_none, anchor)
 
 
 def compile_prefix(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
-    return _compile("^" + _alternation(patterns), patterns, ignore_case)
+    return _compile("^" + _alternation(patterns), patterns, ignore_case, LINE_START)
 
 
 def compile_exact(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
-    return _compile("^" + _alternation(patterns) + r"\Z", patterns, ignore_case)
+    return _compile("^" + _alternation(patterns) + r"\Z", patterns, ignore_case, WHOLE_LINE)
 
 
 def compile_contains(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
-    return _compile(_alternation(patterns), patterns, ignore_case)
+    return _compile(_alternation(patterns), patterns, ignore_case, ANYWHERE)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import regex
 
 from cleaner.matchers.base import CompiledMatcher
-from cleaner.matchers.factors import required_literals
+from cleaner.matchers.factors import analyse
 
 
 def compile_regex(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
     (source,) = patterns
     flags = regex.IGNORECASE if ignore_case else 0
-    return CompiledMatcher(regex.compile(source, flags), required_literals(source))
+    literals, at_start = analyse(source)
+    return CompiledMatcher(regex.compile(source, flags), literals, int(at_start))

@@ -1,0 +1,249 @@
+"""The Hyperscan fast path: one scan of the raw UTF-8 bytes finds every literal and gate.
+
+The pure-Python prefilter case-folds a document and runs an Aho-Corasick automaton over
+it; that costs about as much as everything else together. When Hyperscan (or Vectorscan)
+is installed, one database scans the document's bytes for:
+
+- every required literal of every rule and fingerprint, case-insensitively: ASCII letters
+  by Hyperscan's caseless flag, every other character by an explicit class of the
+  characters that fold to it;
+- *gates*: anything that would make normalisation change the text (HTML entities,
+  controls, mojibake markers, characters that are not NFC-stable, stray whitespace,
+  blank-line runs, ``\\r``), and characters whose case folding is not one-to-one
+  (sharp s, long s, Kelvin sign, dotted and dotless i, ligatures).
+
+A document that trips no gate is already normalised and its bytes fold character by
+character, so the literal hits are exactly what the Aho-Corasick scan would report: the
+engine uses them directly, without case-folding or splitting the text first. A document
+that trips a gate takes the pure-Python path. Both paths are tested to give identical
+results.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from cleaner.matchers.base import ANYWHERE, WHOLE_LINE, fold
+
+hyperscan: Any
+try:
+    import hyperscan
+except ImportError:  # pragma: no cover - platforms without wheels use the Python path
+    hyperscan = None
+
+AVAILABLE = hyperscan is not None
+
+# Planes above this hold no cased, special-folding or non-NFC-stable characters
+# (CJK extensions, tags and variation selectors); a test checks the whole range.
+_SCAN_LIMIT = 0x30000
+
+
+@dataclass(frozen=True)
+class FoldTables:
+    """What the literal patterns and gates need to know about Unicode case and NFC."""
+
+    special: tuple[str, ...]  # characters whose fold is not one non-ASCII character
+    inverse: dict[str, str]  # folded character -> every character that folds to it
+    nfc_unsafe: tuple[int, ...]  # code points that can make a text not NFC
+
+
+_TABLES: FoldTables | None = None
+_TABLES_LOCK = threading.Lock()
+
+
+def _second_parts() -> set[int]:
+    """Characters that can combine with a preceding one under canonical composition."""
+    out: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
+    for cp in range(_SCAN_LIMIT):
+        decomposition = unicodedata.decomposition(chr(cp)) if cp < 0xD800 or cp > 0xDFFF else ""
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                out.add(int(parts[1], 16))
+    return out
+
+
+def fold_tables() -> FoldTables:
+    """Computed once per process from this Python's Unicode database (about half a second)."""
+    global _TABLES
+    with _TABLES_LOCK:
+        if _TABLES is None:
+            special: list[str] = []
+            inverse: dict[str, list[str]] = {}
+            unsafe: set[int] = _second_parts()
+            for cp in range(0x80, _SCAN_LIMIT):
+                if 0xD800 <= cp <= 0xDFFF:
+                    continue
+                c = chr(cp)
+                if unicodedata.combining(c) or not unicodedata.is_normalized("NFC", c):
+                    unsafe.add(cp)
+                f = fold(c)
+                if f == c:
+                    continue
+                if len(f) != 1 or f.isascii():
+                    special.append(c)
+                else:
+                    inverse.setdefault(f, []).append(c)
+            _TABLES = FoldTables(
+                tuple(special),
+                {k: "".join(v) for k, v in inverse.items()},
+                tuple(sorted(unsafe)),
+            )
+        return _TABLES
+
+
+def _hex(cp: int) -> str:
+    return f"\\x{{{cp:x}}}"
+
+
+def _escape(ch: str) -> str:
+    return ch if ch.isalnum() and ch.isascii() else _hex(ord(ch))
+
+
+def _class(chars: Iterable[str]) -> str:
+    return "[" + "".join(_hex(ord(c)) for c in sorted(set(chars))) + "]"
+
+
+def _ranges(cps: Iterable[int]) -> str:
+    """A class of code points, written as runs (the NFC table has about 2,000)."""
+    out: list[tuple[int, int]] = []
+    for cp in sorted(set(cps)):
+        if out and cp == out[-1][1] + 1:
+            out[-1] = (out[-1][0], cp)
+        else:
+            out.append((cp, cp))
+    return "[" + "".join(_hex(a) if a == b else f"{_hex(a)}-{_hex(b)}" for a, b in out) + "]"
+
+
+def literal_pattern(literal: str, tables: FoldTables) -> tuple[str, bool]:
+    """A pattern matching, in unfolded text of non-special characters, what folds to it.
+
+    Returns the pattern and whether it needs UTF-8 mode. An ASCII literal is compiled as
+    bytes with Hyperscan's ASCII caseless flag (UTF-8 caseless mode compiles about 80
+    times slower and would add Unicode case pairs the gates already route elsewhere);
+    a literal with other characters spells out each character's case variants.
+    """
+    if literal.isascii():
+        return "".join(_escape(ch) for ch in literal), False
+    parts = []
+    for ch in literal:
+        if ch.isascii():
+            variants = {ch, ch.upper(), ch.lower()} if ch.isalpha() else {ch}
+            parts.append(_class(variants) if len(variants) > 1 else _escape(ch))
+        else:
+            parts.append(_class(ch + tables.inverse.get(ch, "")))
+    return "".join(parts), True
+
+
+WS_CHARS = "\t\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
+    chr(c) for c in range(0x2000, 0x200B)
+)
+GATES = ("special", "nfc", "tidy", "repair", "cr", "blank")
+
+
+def gate_patterns(tables: FoldTables, controls: str) -> dict[str, str]:
+    """Patterns whose match means "normalisation or folding needs the Python path"."""
+    return {
+        "special": _class(tables.special),
+        "nfc": _ranges(tables.nfc_unsafe),
+        "tidy": "  |^ | $|" + _class(WS_CHARS),
+        "repair": "&#?[0-9A-Za-z]{1,24};|"
+        + _ranges([ord(c) for c in controls] + [0x1B, 0xFFFC, *range(0x80, 0xA0)])
+        + "|[^\\x{0}-\\x{7f}][^\\x{0}-\\x{7f}]|"
+        + _class("\u0152\u0153\u00c3\u00c2"),
+        "cr": "\\r",
+        "blank": "\\A\\n|\\n\\n\\n|\\n\\n\\z",
+    }
+
+
+@dataclass
+class RawScan:
+    """Literal hits by line, for a document that needs no normalisation."""
+
+    rule_hits: list[tuple[int, int]]
+    fp_hits: list[tuple[int, int]]
+
+
+class HyperscanScanner:
+    """A compiled Hyperscan database over all literals and gates; one scratch per thread."""
+
+    def __init__(
+        self,
+        literal_targets: dict[tuple[str, int], tuple[int, ...]],
+        controls: str,
+    ) -> None:
+        if hyperscan is None:  # pragma: no cover
+            raise RuntimeError("hyperscan is not installed")
+        tables = fold_tables()
+        self.targets: list[tuple[int, ...]] = []
+        expressions: list[bytes] = []
+        flags: list[int] = []
+        for (lit, anchor), ids in literal_targets.items():
+            pattern, utf8 = literal_pattern(lit, tables)
+            if anchor != ANYWHERE:  # lines are the document's lines here: no trimming
+                pattern = "^" + pattern + ("$" if anchor == WHOLE_LINE else "")
+            expressions.append(pattern.encode("utf-8"))
+            flag = hyperscan.HS_FLAG_UTF8 if utf8 else hyperscan.HS_FLAG_CASELESS
+            flags.append(flag | hyperscan.HS_FLAG_MULTILINE)
+            self.targets.append(ids)
+        self.n_literals = len(expressions)
+        gate_flags = (
+            hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
+        )
+        for pattern in gate_patterns(tables, controls).values():
+            expressions.append(pattern.encode("utf-8"))
+            flags.append(gate_flags)
+        self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        self.db.compile(
+            expressions=expressions,
+            ids=list(range(len(expressions))),
+            elements=len(expressions),
+            flags=flags,
+        )
+        self._local = threading.local()
+
+    def _scratch(self) -> Any:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self.db)
+        return scratch
+
+    def scan(self, text: str) -> RawScan | None:
+        """Hits by line, or None when the document must take the Python path."""
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: not valid UTF-8
+            return None
+        hits: list[tuple[int, int]] = []
+        gate = self.n_literals
+
+        def on_match(pid: int, _from: int, to: int, _flags: int, _ctx: object) -> bool | None:
+            if pid >= gate:
+                return True  # any gate: stop scanning, take the Python path
+            hits.append((to, pid))
+            return None
+
+        callback: Callable[..., bool | None] = on_match
+        try:
+            self.db.scan(data, match_event_handler=callback, scratch=self._scratch())
+        except hyperscan.ScanTerminated:
+            return None
+        if not hits:
+            return RawScan([], [])
+        hits.sort()
+        rule_hits: set[tuple[int, int]] = set()
+        fp_hits: set[tuple[int, int]] = set()
+        line, previous = 0, 0
+        for end, pid in hits:
+            line += data.count(b"\n", previous, end)
+            previous = end
+            for target in self.targets[pid]:
+                if target >= 0:
+                    rule_hits.add((line, target))
+                else:
+                    fp_hits.add((line, -1 - target))
+        return RawScan(sorted(rule_hits), sorted(fp_hits))
