@@ -20,8 +20,12 @@ import regex
 from cleaner.fixes import tidy_line
 from cleaner.matchers import compile_matcher
 from cleaner.matchers.base import ANYWHERE, LINE_START
+from cleaner.matchers.risk import runs_safely
 from cleaner.model import Rule
 from cleaner.ruleset import RuleSet
+
+#: Longer lines get the per-call regex timeout even from patterns that run safely.
+SAFE_LINE = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +38,9 @@ class CompiledRule:
     literals: frozenset[str] | None
     anchor: int
     unless: regex.Pattern[str] | None
-    #: Literal matchers compile to escaped alternations, which match in linear time; only
-    #: author-written regexes (and ``unless``) need the per-call timeout, which costs
-    #: several microseconds a call in the ``regex`` module.
+    #: Whether every match call needs the timeout. Literal matchers compile to escaped
+    #: alternations (linear time); a regex free of backtracking-prone shapes needs it only
+    #: on very long lines. The timeout costs several microseconds a call in ``regex``.
     guarded: bool
 
     @property
@@ -45,24 +49,27 @@ class CompiledRule:
 
     def fires(self, key: str, timeout: float | None) -> bool:
         """Does the rule fire on this (trimmed, non-blank) line? May raise TimeoutError."""
-        rule = self.rule
-        if rule.max_words is not None and len(key.split()) > rule.max_words:
-            return False
-        if self.guarded and timeout is not None:
+        if timeout is not None and (self.guarded or len(key) > SAFE_LINE):
             if self.pattern.search(key, timeout=timeout) is None:
                 return False
+            if not self._few_enough_words(key):
+                return False
             return self.unless is None or self.unless.search(key, timeout=timeout) is None
-        if self.pattern.search(key) is None:
+        if self.pattern.search(key) is None or not self._few_enough_words(key):
             return False
         return self.unless is None or self.unless.search(key) is None
 
+    def _few_enough_words(self, key: str) -> bool:
+        limit = self.rule.max_words
+        return limit is None or len(key.split()) <= limit
+
     def strip(self, key: str, timeout: float | None) -> tuple[str, list[tuple[int, int, str]]]:
         """Remove every match from the line; returns the rest (tidied) and the spans."""
-        spans = [
-            (m.start(), m.end(), m.group())
-            for m in self.pattern.finditer(key, timeout=timeout)
-            if m.end() > m.start()
-        ]
+        if timeout is None or not (self.guarded or len(key) > SAFE_LINE):
+            matches = self.pattern.finditer(key)
+        else:
+            matches = self.pattern.finditer(key, timeout=timeout)
+        spans = [(m.start(), m.end(), m.group()) for m in matches if m.end() > m.start()]
         if not spans:
             return key, []
         parts, last = [], 0
@@ -88,7 +95,11 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
     if literals is not None and any("\n" in lit for lit in literals):
         literals = None  # cannot occur in a line; let the real pattern decide everywhere
     unless = regex.compile(rule.unless) if rule.unless else None
-    guarded = rule.matcher.kind == "regex" or unless is not None
+    sources = [
+        *(rule.matcher.patterns if rule.matcher.kind == "regex" else ()),
+        *((rule.unless,) if rule.unless else ()),
+    ]
+    guarded = not all(runs_safely(p) for p in sources)
     return CompiledRule(rule, index, matcher.pattern, literals, matcher.anchor, unless, guarded)
 
 

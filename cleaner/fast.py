@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from cleaner.compiled import ActiveRules, CompiledIndex, CompiledRule
 from cleaner.matchers.base import fold
 from cleaner.passes import Work
-from cleaner.selection import in_zone
+from cleaner.selection import zone_lines
 
 
 def scan(
@@ -40,16 +40,18 @@ def detect(
 ) -> dict[str, int]:
     """Same answer as :func:`cleaner.reference.detect`, trying only proposed lines."""
     tries = list(fp_hits)
+    if not tries and not index.unfiltered_fingerprints:
+        return {}
+    inside = zone_lines(keys, zone)
     if index.unfiltered_fingerprints:
-        for i, key in enumerate(keys):
-            if key and in_zone(keys, i, zone):
-                tries += [(i, fp.index) for fp in index.unfiltered_fingerprints]
+        for i in inside:
+            tries += [(i, fp.index) for fp in index.unfiltered_fingerprints]
     found: dict[str, int] = {}
     for i, f in sorted(tries):
         fp = index.fingerprints[f]
         if fp.pack in found and found[fp.pack] <= i:
             continue
-        if not keys[i] or not in_zone(keys, i, zone):
+        if i not in inside:
             continue
         try:
             hit = fp.pattern.fullmatch(keys[i], timeout=timeout) is not None

@@ -15,104 +15,16 @@ keys. Lint adds the checks that look across rules and examples:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import regex
 
 from cleaner.errors import Problem
 from cleaner.matchers import compile_matcher
-from cleaner.matchers.factors import sre_c, sre_p
+from cleaner.matchers.factors import required_literals
+from cleaner.matchers.risk import backtracking_risks
 from cleaner.model import Pack, Rule
 from cleaner.ruleset import RuleSet
 from cleaner.selection import in_zone
-
-_REPEATS = tuple(
-    getattr(sre_c, n)
-    for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-    if hasattr(sre_c, n)
-)
-_UNBOUNDED = 50  # a repeat with a higher upper bound is treated as unbounded
-
-
-def backtracking_risks(pattern: str) -> list[str]:
-    """Shapes of ``pattern`` that can take exponential or polynomial time to fail.
-
-    >>> backtracking_risks(r'^(\\w+\\s?)+$')
-    ['nested unbounded quantifiers: a repeated group that itself repeats']
-    >>> backtracking_risks(r'^Photo: .*.*$')
-    ['adjacent unbounded quantifiers over the same characters']
-    >>> backtracking_risks(r'^Now Read: .+$')
-    []
-    """
-    try:
-        tree = sre_p.parse(pattern, 0)
-    except Exception:
-        return []
-    found: list[str] = []
-    _walk(list(tree), False, found)
-    return sorted(set(found))
-
-
-def _is_unbounded(av: Any) -> bool:
-    _low, high, _ = av
-    return bool(high == sre_c.MAXREPEAT or high > _UNBOUNDED)
-
-
-def _flat(items: list[Any]) -> list[Any]:
-    out: list[Any] = []
-    for op, av in items:
-        if op is sre_c.SUBPATTERN:
-            out += _flat(list(av[-1]))
-        else:
-            out.append((op, av))
-    return out
-
-
-def _ambiguous_body(body: list[Any]) -> bool:
-    """A repeated body that holds an unbounded repeat and nothing else it must match.
-
-    ``(\\w+\\s?)+`` can split a run of letters in exponentially many ways; ``(\\w+\\s)+``
-    cannot, because every round must consume a space the inner repeat cannot.
-    """
-    items = _flat(body)
-    if any(op is sre_c.BRANCH for op, _ in items):
-        return any(
-            _ambiguous_body(list(b)) for op, av in items if op is sre_c.BRANCH for b in av[1]
-        )
-    has_inner = any(op in _REPEATS and _is_unbounded(av) for op, av in items)
-    required = [
-        (op, av)
-        for op, av in items
-        if op is not sre_c.AT and not (op in _REPEATS and (av[0] == 0 or _is_unbounded(av)))
-    ]
-    return has_inner and not required
-
-
-def _walk(items: list[Any], inside: bool, found: list[str]) -> None:
-    previous: Any = None
-    for op, av in items:
-        if op in _REPEATS:
-            unbounded = _is_unbounded(av)
-            body = list(av[2])
-            if unbounded and _ambiguous_body(body):
-                found.append("nested unbounded quantifiers: a repeated group that itself repeats")
-            if (
-                unbounded
-                and previous is not None
-                and previous[0] in _REPEATS
-                and _is_unbounded(previous[1])
-                and list(previous[1][2]) == body
-            ):
-                found.append("adjacent unbounded quantifiers over the same characters")
-            _walk(body, inside or unbounded, found)
-        elif op is sre_c.SUBPATTERN:
-            _walk(list(av[-1]), inside, found)
-        elif op is sre_c.BRANCH:
-            for branch in av[1]:
-                _walk(list(branch), inside, found)
-        elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
-            _walk(list(av[1]), inside, found)
-        previous = (op, av)
 
 
 def _problem(rule: Rule | None, pack: Pack, message: str, level: str) -> Problem:
@@ -163,6 +75,17 @@ def _rule_checks(pack: Pack, fired_by: set[str], near: set[str]) -> Iterator[Pro
 def _fingerprint_checks(ruleset: RuleSet, pack: Pack, zone: int) -> Iterator[Problem]:
     for source, loc in zip(pack.fingerprints, pack.fingerprint_locations, strict=True):
         pattern = regex.compile(source)
+        if required_literals(r"\A(?:" + source + r")\Z") is None:
+            yield Problem(
+                pack.path,
+                loc.line,
+                loc.col,
+                "fingerprint has no literal the "
+                "prefilter can use: it is tried on every line near each end of "
+                "every document",
+                None,
+                "warning",
+            )
         for risk in backtracking_risks(source):
             yield Problem(
                 pack.path,

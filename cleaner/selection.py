@@ -26,6 +26,12 @@ def in_zone(keys: Sequence[str], i: int, zone: int) -> bool:
     return after < zone
 
 
+def zone_lines(keys: Sequence[str], zone: int) -> set[int]:
+    """The indexes of the first and last ``zone`` non-blank lines (same as in_zone)."""
+    filled = [i for i, k in enumerate(keys) if k]
+    return set(filled[:zone]) | set(filled[-zone:] if zone > 0 else ())
+
+
 def select_packs(
     ruleset: RuleSet,
     *,
