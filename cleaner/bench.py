@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
+from pathlib import Path
 
 import regex
 
@@ -361,9 +362,12 @@ def table(rows: Sequence[Row]) -> str:
 
 
 def main(argv: Sequence[str]) -> int:
+    if argv and argv[0] == "quality":
+        return quality_main(argv[1:])
     p = argparse.ArgumentParser(
         prog="clean bench",
-        description="Engine throughput on generated rules and 4 KB news-like documents.",
+        description="Engine throughput on generated rules and 4 KB news-like documents. "
+        "(clean bench quality: cleaning quality on labelled pages.)",
     )
     p.add_argument("what", nargs="?", default="engine", choices=("engine",))
     p.add_argument("--rules", default="10,100,1000", help="rule counts (default 10,100,1000)")
@@ -378,4 +382,51 @@ def main(argv: Sequence[str]) -> int:
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump([asdict(r) for r in rows], fh, indent=2)
+    return 0
+
+
+def quality_main(argv: Sequence[str]) -> int:
+    """``clean bench quality``: score cleaning on labelled pages (see cleaner.quality)."""
+    from cleaner import quality
+
+    p = argparse.ArgumentParser(
+        prog="clean bench quality",
+        description="Line-level cleaning quality on labelled pages (JSONL with scraped_text "
+        "and expected_text), per tune/check split, with the article lines removed.",
+    )
+    p.add_argument("data", help="labelled pages, .jsonl or .jsonl.gz")
+    p.add_argument("--split", choices=("tune", "check", "all"), default="all")
+    p.add_argument(
+        "--generic",
+        action="store_true",
+        help="the common pack alone: no publisher packs, no detection, no URL",
+    )
+    p.add_argument("--no-url", action="store_true", help="do not pass page URLs")
+    p.add_argument("--by", choices=("language", "publisher"), help="add a breakdown")
+    p.add_argument("--baseline", action="store_true", help="also score no cleaning at all")
+    p.add_argument(
+        "--rules", action="append", default=[], metavar="DIR", help="also load packs from DIR"
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="also write the report here")
+    args = p.parse_args(argv)
+    pages = quality.load_pages(args.data)
+    if args.split != "all":
+        pages = [pg for pg in pages if quality.split_of(pg.get("publisher") or "") == args.split]
+    rules = RuleSet.load(args.rules)
+    cleaner = Cleaner(rules, packs=["common"], detect=False) if args.generic else Cleaner(rules)
+    out = []
+    if args.baseline:
+        out += ["No cleaning:", "", quality.report(quality.run(None, pages), lost=False)]
+    label = "Common pack alone" if args.generic else "All packs"
+    out += [
+        f"{label}:",
+        "",
+        quality.report(
+            quality.run(cleaner, pages, use_url=not (args.generic or args.no_url)), by=args.by
+        ),
+    ]
+    text = "\n".join(out)
+    sys.stdout.write(text)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
     return 0

@@ -37,6 +37,7 @@ class CompiledRule:
     pattern: regex.Pattern[str]
     literals: frozenset[str] | None
     anchor: int
+    predicate: Callable[[str], bool] | None
     unless: regex.Pattern[str] | None
     #: Whether every match call needs the timeout. Literal matchers compile to escaped
     #: alternations (linear time); a regex free of backtracking-prone shapes needs it only
@@ -49,15 +50,20 @@ class CompiledRule:
 
     def fires(self, key: str, timeout: float | None) -> bool:
         """Does the rule fire on this (trimmed, non-blank) line? May raise TimeoutError."""
-        if timeout is not None and (self.guarded or len(key) > SAFE_LINE):
-            if self.pattern.search(key, timeout=timeout) is None:
+        slow = timeout is not None and (self.guarded or len(key) > SAFE_LINE)
+        if self.predicate is not None:
+            if not self.predicate(key):
                 return False
-            if not self._few_enough_words(key):
-                return False
-            return self.unless is None or self.unless.search(key, timeout=timeout) is None
-        if self.pattern.search(key) is None or not self._few_enough_words(key):
+        elif (
+            self.pattern.search(key, timeout=timeout) if slow else self.pattern.search(key)
+        ) is None:
             return False
-        return self.unless is None or self.unless.search(key) is None
+        if not self._few_enough_words(key):
+            return False
+        if self.unless is None:
+            return True
+        hit = self.unless.search(key, timeout=timeout) if slow else self.unless.search(key)
+        return hit is None
 
     def _few_enough_words(self, key: str) -> bool:
         limit = self.rule.max_words
@@ -100,7 +106,9 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
         *((rule.unless,) if rule.unless else ()),
     ]
     guarded = not all(runs_safely(p) for p in sources)
-    return CompiledRule(rule, index, matcher.pattern, literals, matcher.anchor, unless, guarded)
+    return CompiledRule(
+        rule, index, matcher.pattern, literals, matcher.anchor, matcher.predicate, unless, guarded
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +118,7 @@ class ActiveRules:
     rules: tuple[CompiledRule, ...]
     rank: dict[int, int]
     unfiltered: tuple[CompiledRule, ...]
-    scoped: bool
+    positional: bool  # some rule has a scope or a run
 
 
 class CompiledIndex:
@@ -179,7 +187,13 @@ class CompiledIndex:
             rules,
             {r.index: k for k, r in enumerate(rules)},
             tuple(r for r in rules if r.literals is None),
-            any(r.rule.scope is not None for r in rules),
+            any(
+                r.rule.scope is not None
+                or r.rule.run is not None
+                or r.rule.min_lines is not None
+                or r.rule.repeated
+                for r in rules
+            ),
         )
 
     def _literal_targets(self) -> dict[tuple[str, int], tuple[int, ...]]:

@@ -189,7 +189,7 @@ class Cleaner:
             matcher = fast.PrefilterMatcher(work, index, active, rule_hits)
         else:
             matcher = reference.NaiveMatcher(work, active.rules)
-        run_passes(work, matcher, scoped=active.scoped)
+        run_passes(work, matcher, positional=active.positional)
         out_text = self._render(text, lines, work)
         return Result(
             text=out_text,

@@ -59,6 +59,7 @@ PACK_KEYS = (
     "examples",
     "html",
 )
+SHAPE_KEYS = ("max_words", "min_words", "final_punctuation")
 RULE_KEYS = (
     "id",
     *MATCH_KINDS,
@@ -74,6 +75,9 @@ RULE_KEYS = (
     "max_cut_share",
     "languages",
     "aliases",
+    "run",
+    "min_lines",
+    "repeated",
 )
 EXAMPLE_KEYS = (
     "name",
@@ -305,6 +309,9 @@ class _PackParser:
         why = self._req_string(m, "why", node)
         scope = self._scope(m["scope"]) if "scope" in m else None
         max_words = r.integer(m["max_words"], "max_words") if "max_words" in m else None
+        run = r.integer(m["run"], "run", minimum=2) if "run" in m else None
+        min_lines = r.integer(m["min_lines"], "min_lines") if "min_lines" in m else None
+        repeated = r.boolean(m["repeated"], "repeated") if "repeated" in m else False
         unless = None
         if "unless" in m:
             unless = r.string(m["unless"], "unless")
@@ -344,6 +351,9 @@ class _PackParser:
             scope=scope,
             max_words=max_words,
             unless=unless,
+            run=run,
+            min_lines=min_lines,
+            repeated=bool(repeated),
             valid_from=valid_from,
             valid_until=valid_until,
             max_cut_share=share,
@@ -381,6 +391,8 @@ class _PackParser:
             r.error(node, f"a rule needs exactly one of {', '.join(MATCH_KINDS)} (found {what})")
             return None
         kind = kinds[0]
+        if kind == "shape":
+            return self._shape(m["shape"])
         ignore_case = r.boolean(m["ignore_case"], "ignore_case") if "ignore_case" in m else False
         if kind == "regex":
             value = r.string(m[kind], "regex")
@@ -410,6 +422,29 @@ class _PackParser:
             r.error(m[kind], f"{kind} matches an empty line, so it would match anything")
             return None
         return matcher
+
+    def _shape(self, node: yaml.Node) -> Matcher | None:
+        """``shape: {max_words: 8, final_punctuation: false}``: a line's form, not its words."""
+        r = self.r
+        m = r.mapping(node, SHAPE_KEYS, "shape")
+        if m is None:
+            return None
+        if "max_words" not in m:
+            r.error(node, "shape needs max_words")
+            return None
+        parts = []
+        for key in ("max_words", "min_words"):
+            if key in m:
+                value = r.integer(m[key], f"shape {key}")
+                if value is None:
+                    return None
+                parts.append(f"{key}={value}")
+        if "final_punctuation" in m:
+            flag = r.boolean(m["final_punctuation"], "shape final_punctuation")
+            if flag is None:
+                return None
+            parts.append(f"final_punctuation={'true' if flag else 'false'}")
+        return Matcher("shape", tuple(parts))
 
     def _scope(self, node: yaml.Node) -> Scope | None:
         m = self.r.mapping(node, SCOPE_KEYS, "scope")

@@ -34,7 +34,7 @@ CATEGORIES: tuple[str, ...] = get_args(Category)
 Action = Literal["drop-line", "cut-after", "cut-before", "strip"]
 ACTIONS: tuple[str, ...] = get_args(Action)
 
-MatchKind = Literal["prefix", "exact", "contains", "regex"]
+MatchKind = Literal["prefix", "exact", "contains", "regex", "shape"]
 MATCH_KINDS: tuple[str, ...] = get_args(MatchKind)
 
 PackKind = Literal["publisher", "wire", "shared"]
@@ -85,6 +85,9 @@ class Rule:
     scope: Scope | None = None
     max_words: int | None = None
     unless: str | None = None
+    run: int | None = None
+    min_lines: int | None = None
+    repeated: bool = False
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     max_cut_share: float | None = None

@@ -12,8 +12,13 @@ idempotent. In each pass, with line positions taken at the start of the pass:
    and everything above.
 
 A scope counts non-blank lines that are still alive, from the document's edge inward, so
-a tail block peels off line by line. A cut that would remove more than its share of the
-document's characters removes only its trigger line and leaves a notice.
+a tail block peels off line by line. A rule with ``run: N`` applies to a line only when
+it matches at least N consecutive live non-blank lines including that one (a menu, a
+tag list, a block of teasers), judged at the start of the pass; one with ``min_lines: N``
+only while the document has at least N live non-blank lines; one with ``repeated: true``
+only on a line whose exact text a live line above it already has. A cut that would remove
+more than its share of the document's characters removes only its trigger line and
+leaves a notice.
 
 The engines differ only in how they find which rules fire on a line (a
 :class:`LineMatcher`): the reference engine tries every rule on every line, every time;
@@ -79,17 +84,6 @@ class Work:
         except Exception as exc:  # a rule must not take the run down with it
             self._fail(rule, i, exc)
             return False
-
-    # -- positions -----------------------------------------------------------------------
-    def positions(self) -> tuple[list[int], list[int]]:
-        """1-based position of each live non-blank line from the top and from the bottom."""
-        n = len(self.keys)
-        head, tail = [0] * n, [0] * n
-        order = [i for i in range(n) if self.alive[i] and self.keys[i]]
-        for pos, i in enumerate(order, 1):
-            head[i] = pos
-            tail[i] = len(order) - pos + 1
-        return head, tail
 
     # -- actions ---------------------------------------------------------------------------
     def _record(self, rule: CompiledRule, i: int, trigger: int | None = None) -> None:
@@ -160,28 +154,70 @@ class LineMatcher(Protocol):
         """Line i's text changed (a strip); forget what was known about it."""
 
 
-def _in_scope(rule: CompiledRule, i: int, head: list[int], tail: list[int]) -> bool:
-    scope = rule.rule.scope
-    if scope is None:
-        return True
-    if scope.head is not None:
-        return head[i] <= scope.head
-    return tail[i] <= (scope.tail or 0)
+class Layout:
+    """Where each live non-blank line stands at the start of a pass, for scopes and runs."""
+
+    def __init__(self, work: Work, found: dict[int, Sequence[CompiledRule]]) -> None:
+        n = len(work.keys)
+        self.order = [i for i in range(n) if work.alive[i] and work.keys[i]]
+        self.rank = {i: k for k, i in enumerate(self.order)}
+        self.found = found
+        self.keys = work.keys
+        self._first: dict[str, int] | None = None
+
+    def first_rank(self, key: str) -> int:
+        """The position of the first live line with exactly this text."""
+        if self._first is None:
+            self._first = {}
+            for k, i in enumerate(self.order):
+                self._first.setdefault(self.keys[i], k)
+        return self._first[key]
+
+    def applies(self, rule: CompiledRule, i: int) -> bool:
+        """Do the rule's positional conditions (scope, run, min_lines, repeated) hold here?"""
+        r = rule.rule
+        k = self.rank[i]
+        if r.min_lines is not None and len(self.order) < r.min_lines:
+            return False
+        if r.scope is not None:
+            if r.scope.head is not None and k + 1 > r.scope.head:
+                return False
+            if r.scope.tail is not None and len(self.order) - k > r.scope.tail:
+                return False
+        if r.run is not None and self.run_length(rule, k) < r.run:
+            return False
+        return not (r.repeated and self.first_rank(self.keys[i]) == k)
+
+    def run_length(self, rule: CompiledRule, k: int) -> int:
+        """Consecutive live non-blank lines around position k on which the rule matches."""
+
+        def matches(j: int) -> bool:
+            return any(x.index == rule.index for x in self.found.get(self.order[j], ()))
+
+        length, j = 1, k - 1
+        while j >= 0 and matches(j):
+            length, j = length + 1, j - 1
+        j = k + 1
+        while j < len(self.order) and matches(j):
+            length, j = length + 1, j + 1
+        return length
 
 
-def run_passes(work: Work, matcher: LineMatcher, scoped: bool) -> None:
-    """Apply rules until nothing changes (see the module docstring for the exact order)."""
-    no_positions: list[int] = []
+def run_passes(work: Work, matcher: LineMatcher, positional: bool) -> None:
+    """Apply rules until nothing changes (see the module docstring for the exact order).
+
+    ``positional``: some active rule has a scope or a run, so positions are needed.
+    """
     while True:
         lines = [i for i in matcher.candidate_lines() if work.alive[i] and work.keys[i]]
         if not lines:
             return
-        head, tail = work.positions() if scoped else (no_positions, no_positions)
         found = {i: matcher.matching(i) for i in lines}  # fixed for the pass (see above)
+        layout = Layout(work, found) if positional else None
         changed = False
         for i in lines:
             for rule in found[i]:
-                if rule.rule.scope is not None and not _in_scope(rule, i, head, tail):
+                if layout is not None and not layout.applies(rule, i):
                     continue
                 if rule.is_cut:
                     break  # the line's first rule is a cut: it is a trigger, see below
@@ -196,13 +232,8 @@ def run_passes(work: Work, matcher: LineMatcher, scoped: bool) -> None:
                 break
         if changed:
             continue
-        if _cut(work, found, lines, "cut-after", head, tail) or _cut(
-            work,
-            found,
-            lines[::-1],
-            "cut-before",
-            head,
-            tail,
+        if _cut(work, found, lines, "cut-after", layout) or _cut(
+            work, found, lines[::-1], "cut-before", layout
         ):
             continue
         return
@@ -213,13 +244,12 @@ def _cut(
     found: dict[int, Sequence[CompiledRule]],
     lines: list[int],
     action: str,
-    head: list[int],
-    tail: list[int],
+    layout: Layout | None,
 ) -> bool:
-    """Apply the first line's cut, if that line's first in-scope rule is ``action``."""
+    """Apply the first line's cut, if that line's first applicable rule is ``action``."""
     for i in lines:
         for rule in found[i]:
-            if rule.rule.scope is not None and not _in_scope(rule, i, head, tail):
+            if layout is not None and not layout.applies(rule, i):
                 continue
             if rule.rule.action == action:
                 work.cut(rule, i)

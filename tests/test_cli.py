@@ -219,15 +219,15 @@ USER_BENZINGA = """\
     domains: [benzinga.com]
     rules:
       - id: tip-line
-        prefix: "Got a tip?"
+        prefix: "Desk memo:"
         category: promo
-        why: tip prompt
+        why: newsroom memo line
 """
 
 # Invented text: a line only a user rule removes, and one only the built-in pack removes.
 OVERRIDE_ARTICLE = (
     "Clearwater Solar shares rose after the utility contract was signed.\n"
-    "Got a tip? Write to the markets desk.\n"
+    "Desk memo: the markets desk moves to the fourth floor.\n"
     "Market News and Data brought to you by Benzinga APIs\n"
 )
 
@@ -677,7 +677,7 @@ def test_builtin_benzinga_removes_the_line_the_user_pack_keeps(tmp_path: Path) -
     run = clean("--publisher", "benzinga", "a.txt", cwd=tmp_path)
     assert run.code == 0, run.stderr
     assert "Benzinga APIs" not in run.stdout
-    assert "Got a tip?" in run.stdout
+    assert "Desk memo:" in run.stdout
 
 
 # -- selection and line endings ------------------------------------------------------------------

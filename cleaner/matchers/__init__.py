@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cleaner.matchers import literal, pattern
+from cleaner.matchers import literal, pattern, shape
 from cleaner.matchers.base import CompiledMatcher
 from cleaner.model import Matcher
 
@@ -19,6 +19,7 @@ MATCHER_KINDS: dict[str, Callable[[tuple[str, ...], bool], CompiledMatcher]] = {
     "exact": literal.compile_exact,
     "contains": literal.compile_contains,
     "regex": pattern.compile_regex,
+    "shape": shape.compile_shape,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
@@ -33,3 +34,5 @@ class CompiledMatcher:
     #: Where a literal must sit for the pattern to match: 0 anywhere in the line,
     #: 1 at its start, 2 the whole line. The prefilter uses it to propose fewer lines.
     anchor: int = 0
+    #: For matchers that are not text patterns (``shape``): decides instead of ``pattern``.
+    predicate: Callable[[str], bool] | None = None

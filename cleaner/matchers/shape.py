@@ -1,0 +1,46 @@
+"""The ``shape`` matcher: what a line looks like, not what it says.
+
+``shape: {max_words: 8, final_punctuation: false}`` matches a line of at most eight
+words that does not end like a sentence. Menus, datelines, bylines, tag lists and
+teaser headlines have that shape; article paragraphs rarely do. Used with a scope (the
+first or last lines) or with ``run`` (several such lines in a row), it finds boilerplate
+on sites nobody wrote a pack for. "Ends like a sentence" counts closing quotes and
+brackets, colons and the CJK full stop, which end real paragraphs too.
+
+>>> m = compile_shape(("max_words=8", "final_punctuation=false"))
+>>> m.predicate("Read more stories from the Riverside desk"), m.predicate("It rained.")
+(True, False)
+>>> m.predicate("Sign up for the newsletter: \u201cDaily\u201d")
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import regex
+
+from cleaner.matchers.base import CompiledMatcher
+
+#: Characters a line may end with to count as ending like a sentence.
+FINAL_PUNCTUATION = frozenset(
+    ".!?\u2026:;\u3002\uff01\uff1f\uff1a\uff1b\u201d\u201c\u2019\"'\u00bb\u00ab)]\u300d\u300f\uff09"
+)
+_WHOLE_LINE = regex.compile(r"^.*\Z", regex.DOTALL)
+
+
+def _predicate(max_words: int, min_words: int, final: bool | None) -> Callable[[str], bool]:
+    def check(key: str) -> bool:
+        if final is not None and (key[-1:] in FINAL_PUNCTUATION) != final:
+            return False
+        words = len(key.split(None, max_words))  # stops counting past max_words
+        return min_words <= words <= max_words
+
+    return check
+
+
+def compile_shape(patterns: tuple[str, ...], ignore_case: bool = False) -> CompiledMatcher:
+    spec = dict(p.split("=", 1) for p in patterns)
+    final = None if "final_punctuation" not in spec else spec["final_punctuation"] == "true"
+    predicate = _predicate(int(spec["max_words"]), int(spec.get("min_words", "1")), final)
+    return CompiledMatcher(_WHOLE_LINE, None, 0, predicate)
