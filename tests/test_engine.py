@@ -389,3 +389,59 @@ def test_top_level_clean_function() -> None:
 
     assert clean("Stocks rose.\nPhoto: Shutterstock") == "Stocks rose."
     assert clean("Stocks rose.\nNow Read: x", publisher="benzinga") == "Stocks rose."
+
+
+SHAPES = (
+    "shapes",
+    """
+    publisher: Shapes
+    rules:
+      - id: menu
+        shape: {max_words: 3, final_punctuation: false}
+        run: 3
+        category: navigation
+        why: menus
+      - id: kicker
+        shape: {max_words: 2, final_punctuation: false}
+        scope: {head: 1}
+        min_lines: 4
+        category: navigation
+        why: kickers
+      - id: repeat
+        shape: {max_words: 50}
+        repeated: true
+        category: other
+        why: repeats
+    """,
+)
+LONG = "A full sentence of the article that is long enough to count."
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestShapes:
+    def test_run_needs_enough_neighbours(self, engine: str) -> None:
+        rs = ruleset(SHAPES)
+        text = "\n".join([LONG, "Home", "World", "Sport", LONG + " Two.", "Lone label",
+                          LONG + " Three."])
+        r = run(rs, text, engine, publisher="shapes", common=False)
+        assert r.text.split("\n") == [LONG, LONG + " Two.", "Lone label", LONG + " Three."]
+        assert {x.rule_id for x in r.removals} == {"shapes/menu"}
+
+    def test_min_lines_protects_short_documents(self, engine: str) -> None:
+        rs = ruleset(SHAPES)
+        short = "Markets\n" + LONG + "\n" + LONG + " Two."
+        assert run(rs, short, engine, publisher="shapes", common=False).text == short
+        longer = short + "\n" + LONG + " Three."
+        assert run(rs, longer, engine, publisher="shapes", common=False).text == longer[8:]
+
+    def test_repeated_keeps_the_first_copy(self, engine: str) -> None:
+        rs = ruleset(SHAPES)
+        text = "\n".join([LONG, "Middle paragraph of the article.", LONG])
+        r = run(rs, text, engine, publisher="shapes", common=False)
+        assert r.text == "\n".join([LONG, "Middle paragraph of the article."])
+        assert [x.line for x in r.removals] == [3]
+
+    def test_final_punctuation_counts_quotes_and_colons(self, engine: str) -> None:
+        rs = ruleset(SHAPES)
+        text = "\n".join([LONG, "He said:", "\u201cNo.\u201d", "Fine!", LONG + " Two."])
+        assert run(rs, text, engine, publisher="shapes", common=False).text == text
