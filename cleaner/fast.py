@@ -82,11 +82,32 @@ class PrefilterMatcher:
             if r in self.rank:
                 proposed.setdefault(line, set()).add(r)
         if self.unfiltered:
-            for i, key in enumerate(work.keys):
-                if key:
-                    proposed.setdefault(i, set()).update(r.index for r in self.unfiltered)
+            self._propose_unfiltered(proposed)
         for i, ids in proposed.items():
             self._confirm(i, ids)
+
+    def _propose_unfiltered(self, proposed: dict[int, set[int]]) -> None:
+        """Rules without a literal: shape predicates are evaluated once per document for
+        all lines (several rules share one shape); other rules are proposed everywhere."""
+        keys = self.work.keys
+        by_shape: dict[tuple[str, ...], list[CompiledRule]] = {}
+        plain: list[int] = []
+        for r in self.unfiltered:
+            if r.predicate is not None:
+                by_shape.setdefault(r.rule.matcher.patterns, []).append(r)
+            else:
+                plain.append(r.index)
+        if plain:
+            for i, key in enumerate(keys):
+                if key:
+                    proposed.setdefault(i, set()).update(plain)
+        for rules in by_shape.values():
+            check = rules[0].predicate
+            assert check is not None
+            ids = [r.index for r in rules]
+            for i, key in enumerate(keys):
+                if key and check(key):
+                    proposed.setdefault(i, set()).update(ids)
 
     def _confirm(self, i: int, ids: Iterable[int]) -> None:
         rules = self.index.rules

@@ -41,7 +41,7 @@ AVAILABLE = hyperscan is not None
 # (CJK extensions, tags and variation selectors); a test checks the whole range.
 _SCAN_LIMIT = 0x30000
 # Anchored ASCII literals this short keep their anchor inside Hyperscan.
-_SHORT = 6
+_SHORT = 12
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from cleaner.errors import InputError, Problem, RuleLoadError, UnknownPublisherError
@@ -23,6 +24,7 @@ from cleaner.model import Example, Location, Pack, PackSource, Rule
 from cleaner.yamlnodes import did_you_mean
 
 ENV_VAR = "BOILERCLEAN_RULES"
+_MISSING: Any = object()
 
 
 def builtin_rules_dir() -> Path:
@@ -90,6 +92,8 @@ class RuleSet:
     _by_id: dict[str, Pack] = field(default_factory=dict, repr=False)
     _rules: dict[str, Rule] = field(default_factory=dict, repr=False)
     _names: dict[str, str] = field(default_factory=dict, repr=False)
+    _domains: dict[str, str] = field(default_factory=dict, repr=False)
+    _hosts: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for pack in self.packs:
@@ -98,6 +102,9 @@ class RuleSet:
                 self._rules[rule.id] = rule
                 for alias in rule.aliases:
                     self._rules.setdefault(f"{pack.id}/{alias}", rule)
+        for pack in self.packs:
+            for domain in pack.domains:
+                self._domains.setdefault(domain, pack.id)
         for pack in self.packs:  # ids win over aliases and domains
             for name in (*pack.domains, *pack.aliases):
                 self._names.setdefault(name.lower(), pack.id)
@@ -180,13 +187,19 @@ class RuleSet:
                 urlsplit(url_or_host if "//" in url_or_host else "//" + url_or_host).hostname or ""
             )
         host = host.lower().rstrip(".")
-        best: tuple[int, str] | None = None
-        for pack in self.packs:
-            for domain in pack.domains:
-                matches = host == domain or host.endswith("." + domain)
-                if matches and (best is None or len(domain) > best[0]):
-                    best = (len(domain), pack.id)
-        return best[1] if best else None
+        cached = self._hosts.get(host, _MISSING)
+        if cached is not _MISSING:
+            return cached
+        # Walk the host's suffixes, longest first: the most specific domain wins.
+        parts = host.split(".")
+        found = None
+        for k in range(len(parts)):
+            found = self._domains.get(".".join(parts[k:]))
+            if found is not None:
+                break
+        if len(self._hosts) < 100_000:
+            self._hosts[host] = found
+        return found
 
 
 def _cross_check(packs: Sequence[Pack], sources: Sequence[PackSource]) -> list[Problem]:

@@ -243,7 +243,7 @@ def test_regex_kind_raises_on_a_bad_pattern():
         (r"(?=Sponsored)Sponsored by", {"sponsored by"}),
         (r"^Straße gesperrt", {"strasse gesperrt"}),
         (r"(?:Getty Images)+", {"getty images"}),
-        (r"^[Ss]ubscribe now", {"ubscribe now"}),
+        (r"^[Ss]ubscribe now", {"subscribe now"}),
         (r"^\d+%$", None),
         (r"a|bc", None),  # "a" is too short, so one branch has no literal
         (r"^(?:Photo|\d+):", None),

@@ -40,7 +40,8 @@ MIN_LITERAL = 2
 
 # ``regex`` syntax that Python's parser accepts but reads differently: POSIX classes,
 # version-1 set operations, fuzzy matching. Any of these and we do not guess.
-_DIVERGENT = ("[[:", "[:", "(?V1", "V1)", "{e", "{i", "{d", "{s", "(?V0")
+_DIVERGENT = ("(?V1", "V1)", "{e", "{i", "{d", "{s", "(?V0")
+_POSIX_CLASS = re.compile(r"\[:\^?[A-Za-z]+:\]")
 
 # Braces that are not a plain ``{n}``, ``{n,}``, ``{,m}`` or ``{n,m}``: fuzzy constraints
 # such as ``{1<=e<=2}``, which Python's parser would read as literal text.
@@ -107,11 +108,19 @@ _BEGIN = tuple(
 )
 
 
-def _candidates(items: Iterable[Any]) -> list[Candidate]:
+def _case_class(av: Any) -> str | None:
+    """The one character a class like ``[Oo]`` stands for once case is folded, else None."""
+    if not av or any(op is not sre_c.LITERAL for op, _ in av):
+        return None
+    folded = {fold(chr(c)) for _, c in av}
+    return folded.pop() if len(folded) == 1 else None
+
+
+def _candidates(items: Iterable[Any], anchored_start: bool = False) -> list[Candidate]:
     out: list[Candidate] = []
     run: set[str] = {""}
     # "anchored": the pattern opened with ^ (or \A) and nothing but the current run since
-    anchored = False
+    anchored = anchored_start
     leading = True
 
     def flush() -> None:
@@ -125,6 +134,9 @@ def _candidates(items: Iterable[Any]) -> list[Candidate]:
         if op is sre_c.LITERAL:
             run = {r + chr(av) for r in run}
             continue
+        if op is sre_c.IN and (char := _case_class(av)) is not None:
+            run = {r + char for r in run}
+            continue
         if op is sre_c.AT:  # zero-width anchors keep literals on both sides contiguous
             if av in _BEGIN and run == {""} and leading:
                 anchored = True
@@ -136,11 +148,12 @@ def _candidates(items: Iterable[Any]) -> list[Candidate]:
             if all(t is not None for t in texts) and len(run) * len(texts) <= _MAX_FANOUT:
                 run = {r + t for r in run for t in texts if t is not None}
                 continue
+            at_start = anchored and leading and run == {""}
             flush()
-            alternatives = [_best(_candidates(branch)) for branch in av[1]]
+            alternatives = [_best(_candidates(branch, at_start)) for branch in av[1]]
             if alternatives and all(a is not None for a in alternatives):
                 union = frozenset().union(*(a[0] for a in alternatives if a is not None))
-                out.append((union, False))
+                out.append((union, at_start and all(a[1] for a in alternatives if a)))
             continue
         flush()
         if op in _REPEATS:
@@ -159,7 +172,11 @@ def _candidates(items: Iterable[Any]) -> list[Candidate]:
 
 def analyse(pattern: str) -> tuple[frozenset[str] | None, bool]:
     """Required literals of ``pattern`` (or None) and whether they must start the line."""
-    if any(marker in pattern for marker in _DIVERGENT) or _ODD_BRACES.search(pattern):
+    if (
+        any(marker in pattern for marker in _DIVERGENT)
+        or _ODD_BRACES.search(pattern)
+        or _POSIX_CLASS.search(pattern)
+    ):
         return None, False
     try:
         parsed = sre_p.parse(pattern, 0)

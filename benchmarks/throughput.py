@@ -1,0 +1,233 @@
+"""Throughput suite: boilerclean beside the I/O floor, a naive loop and peers, in one run.
+
+    python benchmarks/throughput.py                  # 100 MB corpus, writes results/
+    python benchmarks/throughput.py --size 20MB      # quicker
+    python benchmarks/throughput.py --size 1GB --only scaling   # the 1 GB proof
+
+Every row runs in its own process (so peak memory is that row's own) over the same
+generated corpus (benchmarks/corpus.py), and reports MB/s of JSONL input and peak
+resident memory. Ratios against the floor measured in the same run are the headline;
+absolute MB/s depend on the machine and what else it is doing.
+
+Rows:
+- floor: read JSONL, parse and serialise each record with orjson, write it back;
+- boilerclean corpus mode, 1 worker and N workers (default all cores), all built-in
+  packs, default normalisation; also with Hyperscan switched off (pure-Python path);
+- naive loop: every built-in rule's regex on every line, one pass (on a sample);
+- reference engine (on a sample); datatrove's C4 line filter when it is installed;
+- rule-count scaling (generated rules, 10 to 5,000) and document-size scaling.
+Writes results/throughput.md, results/throughput.json and, with matplotlib,
+results/throughput.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+PY = sys.executable
+
+
+def _child(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Run a measurement in a fresh process; it prints JSON {seconds, bytes, ...}."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = subprocess.run(
+        [PY, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out["peak_mb"] = max(peak, before) / 1024  # ru_maxrss is KB on Linux
+    return out
+
+
+FLOOR = """
+import sys, time, json, orjson
+src, dst = sys.argv[1], sys.argv[2]
+t = time.perf_counter(); n = 0
+with open(src, 'rb') as fi, open(dst, 'wb') as fo:
+    for line in fi:
+        n += len(line)
+        fo.write(orjson.dumps(orjson.loads(line)) + b'\\n')
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": n}))
+"""
+
+CORPUS = """
+import sys, time, json, os
+from cleaner import Cleaner
+from cleaner.corpus import CorpusOptions, run_corpus
+src, dst, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+cleaner = Cleaner()
+t = time.perf_counter()
+stats, seconds, _ = run_corpus(cleaner, CorpusOptions(inputs=(src,), output=dst,
+                               workers=workers, quiet=True))
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": os.path.getsize(src)}))
+"""
+
+SAMPLE = """
+import sys, time, json, itertools, orjson
+from cleaner import Cleaner
+src, kind, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+docs = [orjson.loads(l) for l in itertools.islice(open(src, 'rb'), limit)]
+n = sum(len(d['text'].encode()) for d in docs)
+if kind == 'naive':
+    c = Cleaner()
+    patterns = [r.pattern for r in c._index.rules]
+    t = time.perf_counter()
+    for d in docs:
+        '\\n'.join(l for l in d['text'].split('\\n') if not any(p.search(l) for p in patterns))
+elif kind == 'reference':
+    c = Cleaner(engine='reference')
+    t = time.perf_counter()
+    for d in docs:
+        c.clean(d['text'], url=d['url'])
+elif kind == 'datatrove':
+    from datatrove.data import Document
+    from datatrove.pipeline.filters import C4QualityFilter
+    f = C4QualityFilter(filter_no_terminal_punct=True, split_paragraph=True)
+    t = time.perf_counter()
+    for i, d in enumerate(docs):
+        f.filter(Document(text=d['text'], id=str(i)))
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": n}))
+"""
+
+SCALING = """
+import sys, time, json
+from cleaner import Cleaner, RuleSet
+from cleaner.bench import make_pack, make_documents
+from cleaner.model import PackSource
+n_rules, doc_bytes, n_docs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+pack, triggers = make_pack(n_rules)
+docs = make_documents(triggers, n_docs, doc_bytes)
+rs = RuleSet.from_sources([PackSource('generated.yaml', pack, 'user')])
+c = Cleaner(rs, common=False, detect=False, accelerate=True)
+c.accelerate()
+size = sum(len(d.encode()) for d in docs)
+t = time.perf_counter()
+for d in docs:
+    c.clean(d, publisher='generated')
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": size}))
+"""
+
+
+def mbps(row: dict[str, float]) -> float:
+    return row["bytes"] / 1e6 / row["seconds"]
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--size", default="100MB", help="corpus size (uncompressed JSONL)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--sample", type=int, default=300, help="documents for the slow rows")
+    p.add_argument("--only", choices=("all", "main", "scaling"), default="all")
+    p.add_argument("--keep", metavar="DIR", help="keep the generated corpus in DIR")
+    args = p.parse_args()
+    work = Path(args.keep or tempfile.mkdtemp(prefix="boilerclean-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = work / f"news-{args.size}.jsonl"
+    if not corpus.exists():
+        subprocess.run(
+            [PY, str(ROOT / "corpus.py"), "--size", args.size, "-o", str(corpus)], check=True
+        )
+    rows: list[dict[str, object]] = []
+
+    def add(name: str, row: dict[str, float], note: str = "") -> None:
+        rows.append(
+            {
+                "name": name,
+                "mb_per_s": round(mbps(row), 2),
+                "peak_mb": round(row["peak_mb"], 1),
+                "note": note,
+            }
+        )
+        print(f"{name:55} {mbps(row):8.2f} MB/s  peak {row['peak_mb']:7.1f} MB", flush=True)
+
+    out = str(work / "out.jsonl")
+    if args.only in ("all", "main"):
+        floor = _child(FLOOR, str(corpus), out)
+        add("I/O floor (read, orjson parse + serialise, write)", floor)
+        add("boilerclean, 1 worker", _child(CORPUS, str(corpus), out, "1"))
+        add(
+            "boilerclean, 1 worker, pure-Python scan",
+            _child(CORPUS, str(corpus), out, "1", env={"BOILERCLEAN_NO_HYPERSCAN": "1"}),
+        )
+        if args.workers > 1:
+            add(
+                f"boilerclean, {args.workers} workers",
+                _child(CORPUS, str(corpus), out, str(args.workers)),
+            )
+        n = str(args.sample)
+        add(
+            "naive loop: every rule on every line (sample)", _child(SAMPLE, str(corpus), "naive", n)
+        )
+        add("reference engine (sample)", _child(SAMPLE, str(corpus), "reference", n))
+        try:
+            add("datatrove C4 line filter (sample)", _child(SAMPLE, str(corpus), "datatrove", n))
+        except RuntimeError as exc:
+            print(f"datatrove C4 filter skipped: {str(exc).strip().splitlines()[-1]}")
+    if args.only in ("all", "scaling"):
+        for n_rules in (10, 100, 1000, 5000):
+            add(
+                f"fast engine, {n_rules} generated rules, 4 KB docs",
+                _child(SCALING, str(n_rules), "4096", "1500"),
+            )
+        for kb in (1, 16, 64):
+            add(
+                f"fast engine, 300 generated rules, {kb} KB docs",
+                _child(SCALING, "300", str(kb * 1024), str(max(100, 6000 // kb))),
+            )
+    RESULTS.mkdir(exist_ok=True)
+    meta = (
+        f"boilerclean throughput, {time.strftime('%Y-%m-%d')}, Python "
+        f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"corpus {args.size}"
+    )
+    floor_rate = next((r["mb_per_s"] for r in rows if str(r["name"]).startswith("I/O")), None)
+    lines = [
+        f"# Throughput\n\n{meta}\n",
+        "| row | MB/s | vs floor | peak MB |",
+        "|---|---:|---:|---:|",
+    ]
+    for r in rows:
+        ratio = f"{float(r['mb_per_s']) / float(floor_rate):.2f}" if floor_rate else ""
+        lines.append(f"| {r['name']} | {r['mb_per_s']} | {ratio} | {r['peak_mb']} |")
+    (RESULTS / "throughput.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / "throughput.json").write_text(
+        json.dumps({"meta": meta, "rows": rows}, indent=2), encoding="utf-8"
+    )
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(9, 0.4 * len(rows) + 1.5))
+        ax.barh([str(r["name"]) for r in rows][::-1], [float(r["mb_per_s"]) for r in rows][::-1])
+        ax.set_xscale("log")
+        ax.set_xlabel("MB/s (log scale)")
+        ax.set_title(meta, fontsize=8)
+        fig.tight_layout()
+        fig.savefig(RESULTS / "throughput.png", dpi=110)
+    except ImportError:
+        print("matplotlib not installed: no chart")
+    print(f"wrote {RESULTS / 'throughput.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
