@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from cleaner.errors import InputError, Problem, RuleLoadError, UnknownPublisherError
@@ -24,7 +23,6 @@ from cleaner.model import Example, Location, Pack, PackSource, Rule
 from cleaner.yamlnodes import did_you_mean
 
 ENV_VAR = "BOILERCLEAN_RULES"
-_MISSING: Any = object()
 
 
 def builtin_rules_dir() -> Path:
@@ -187,9 +185,8 @@ class RuleSet:
                 urlsplit(url_or_host if "//" in url_or_host else "//" + url_or_host).hostname or ""
             )
         host = host.lower().rstrip(".")
-        cached = self._hosts.get(host, _MISSING)
-        if cached is not _MISSING:
-            return cached
+        if host in self._hosts:
+            return self._hosts[host]
         # Walk the host's suffixes, longest first: the most specific domain wins.
         parts = host.split(".")
         found = None
