@@ -86,6 +86,23 @@ def _rule_options() -> _Parser:
     return p
 
 
+def _add_field_options(group: argparse._ArgumentGroup) -> None:
+    """The record fields corpus mode and ``rules suggest`` read context from."""
+    for name, what in (
+        ("text", "the text"),
+        ("url", "the page URL"),
+        ("publisher", "a publisher hint"),
+        ("date", "the date"),
+        ("language", "the language"),
+    ):
+        group.add_argument(
+            f"--{name}-field",
+            default=name,
+            metavar="NAME",
+            help=f"record field with {what} (default: {name})",
+        )
+
+
 def _main_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="clean",
@@ -124,36 +141,7 @@ def _main_parser() -> argparse.ArgumentParser:
         help="override the format the extension implies (e.g. JSONL on stdin)",
     )
     corpus.add_argument("--output-format", choices=("jsonl", "parquet", "text", "folder"))
-    corpus.add_argument(
-        "--text-field",
-        default="text",
-        metavar="NAME",
-        help="record field with the text (default: text)",
-    )
-    corpus.add_argument(
-        "--url-field",
-        default="url",
-        metavar="NAME",
-        help="record field with the page URL (default: url)",
-    )
-    corpus.add_argument(
-        "--publisher-field",
-        default="publisher",
-        metavar="NAME",
-        help="record field with a publisher hint (default: publisher)",
-    )
-    corpus.add_argument(
-        "--date-field",
-        default="date",
-        metavar="NAME",
-        help="record field with the date (default: date)",
-    )
-    corpus.add_argument(
-        "--language-field",
-        default="language",
-        metavar="NAME",
-        help="record field with the language (default: language)",
-    )
+    _add_field_options(corpus)
     corpus.add_argument(
         "--annotate",
         metavar="FIELD",
@@ -179,6 +167,11 @@ def _main_parser() -> argparse.ArgumentParser:
         help="where unreadable records go (default OUTPUT.rejects.jsonl)",
     )
     corpus.add_argument("--stats-json", metavar="FILE", help="write the run summary as JSON")
+    corpus.add_argument(
+        "--health-baseline",
+        metavar="FILE",
+        help="a previous --stats-json: warn when a publisher's removed share moved far from it",
+    )
     corpus.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
     corpus.add_argument(
         "--progress",
@@ -255,9 +248,82 @@ def _rules_parser() -> argparse.ArgumentParser:
         )
         if name == "lint":
             sp.add_argument("--strict", action="store_true", help="warnings fail too")
+    _suggest_parser(sub, parent)
+    new = sub.add_parser(
+        "new",
+        help="scaffold a new pack file that loads, tests and lints clean",
+        description="Write DIR/NAME.yaml: publisher, domains, a sources comment and one "
+        "TODO placeholder rule with a firing and a near-miss example. Never overwrites.",
+    )
+    new.add_argument("name", metavar="NAME", help="pack id: a lower-case slug (daily-bugle)")
+    new.add_argument(
+        "--domain",
+        action="append",
+        required=True,
+        metavar="HOST",
+        help="a host the publisher serves (subdomains match); repeatable",
+    )
+    new.add_argument("--publisher", metavar="NAME", help="display name (default: from NAME)")
+    new.add_argument(
+        "--dir",
+        metavar="DIR",
+        help="where to write NAME.yaml (default: ./rules if it exists, else .)",
+    )
     for sp in sub.choices.values():
         sp.error = p.error  # type: ignore[method-assign]
     return p
+
+
+def _suggest_parser(sub: argparse._SubParsersAction[_Parser], parent: _Parser) -> None:
+    sp = sub.add_parser(
+        "suggest",
+        parents=[parent],
+        help="draft rules from lines a publisher repeats that no rule removes yet",
+        description="Clean each of the publisher's documents with the loaded packs, then "
+        "print the lines and line labels ('Read more:') still repeated across many of them "
+        "as draft YAML rules to review. Nothing is applied.",
+    )
+    sp.add_argument(
+        "corpus",
+        nargs="+",
+        metavar="CORPUS",
+        help="JSONL files (.gz .zst), folders of text files (taken as the publisher's)",
+    )
+    who = sp.add_mutually_exclusive_group(required=True)
+    who.add_argument("--publisher", metavar="NAME", help="documents whose publisher field is NAME")
+    who.add_argument("--host", metavar="HOST", help="documents whose URL is on HOST or below")
+    fields = sp.add_argument_group("record fields")
+    _add_field_options(fields)
+    fields.add_argument(
+        "--id-field",
+        default="id",
+        metavar="NAME",
+        help="record field shown with sample documents (default: id)",
+    )
+    sp.add_argument(
+        "--min-docs",
+        type=int,
+        default=3,
+        metavar="N",
+        help="seen in at least N documents (default 3)",
+    )
+    sp.add_argument(
+        "--min-share",
+        type=float,
+        default=0.3,
+        metavar="SHARE",
+        help="and in at least this share of them (default 0.3)",
+    )
+    sp.add_argument(
+        "--top", type=int, default=30, metavar="N", help="show the N most frequent (default 30)"
+    )
+    sp.add_argument(
+        "--max-docs",
+        type=int,
+        default=5000,
+        metavar="N",
+        help="read at most N of the publisher's documents (default 5000)",
+    )
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -388,6 +454,7 @@ def _corpus_mode(args: argparse.Namespace, inputs: list[str]) -> bool:
         args.output
         or args.input_format in ("jsonl", "parquet", "folder")
         or args.stats_json
+        or args.health_baseline
         or any(is_corpus_path(p) for p in inputs if p != "-")
     )
 
@@ -424,6 +491,7 @@ def _run_corpus(args: argparse.Namespace, cleaner: Cleaner, inputs: list[str]) -
         chunk_bytes=max(4096, int(args.chunk_mb * (1 << 20))),
         rejects=args.rejects,
         stats_json=args.stats_json,
+        health_baseline=args.health_baseline,
         quiet=args.quiet,
         progress=args.progress,
         errors=args.errors,
@@ -435,6 +503,10 @@ def _run_corpus(args: argparse.Namespace, cleaner: Cleaner, inputs: list[str]) -
 # -- clean rules ------------------------------------------------------------------------------
 def _run_rules(argv: Sequence[str]) -> int:
     args = _rules_parser().parse_args(argv)
+    if args.action == "new":
+        return _rules_new(args)
+    if args.action == "suggest":
+        return _rules_suggest(args, _load(args.rules, builtin=not args.no_builtin))
     extra = list(args.rules) + list(getattr(args, "paths", []) or [])
     rules = _load(extra, builtin=not args.no_builtin)
     if args.action == "list":
@@ -543,6 +615,70 @@ def _rules_test(rules: RuleSet, only: set[str] | None) -> int:
         file=sys.stderr,
     )
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _rules_suggest(args: argparse.Namespace, rules: RuleSet) -> int:
+    from cleaner.corpus.records import Fields
+    from cleaner.suggest import Target, format_yaml, read_corpus, suggest
+
+    if args.top < 1 or args.max_docs < 1:
+        raise InputError("--top and --max-docs must be >= 1")
+    target = Target.for_host(args.host) if args.host else Target(publisher=args.publisher)
+    pack_id = rules.pack_for_host(target.host) if target.host else _resolved(rules, args.publisher)
+    taken = {r.slug for r in rules.pack(pack_id).rules} if pack_id else set()
+    fields = Fields(
+        text=args.text_field,
+        url=args.url_field or None,
+        publisher=args.publisher_field or None,
+        date=args.date_field or None,
+        language=args.language_field or None,
+    )
+    report = suggest(
+        read_corpus(args.corpus, fields, args.id_field or None),
+        Cleaner(rules),
+        target,
+        min_docs=args.min_docs,
+        min_share=args.min_share,
+        top=args.top,
+        max_docs=args.max_docs,
+        inputs=args.corpus,
+        taken=taken,
+    )
+    if not report.documents:
+        how = (
+            f"URL field '{args.url_field}' on {target.host}"
+            if target.host
+            else f"publisher field '{args.publisher_field}' = {args.publisher!r}"
+        )
+        raise InputError(f"no documents with {how} among {report.scanned} records")
+    _write(sys.stdout, format_yaml(report))
+    print(
+        f"{len(report.suggestions)} draft rule(s) from {report.documents} documents",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _resolved(rules: RuleSet, name: str) -> str | None:
+    try:
+        return rules.resolve(name)
+    except UnknownPublisherError:
+        return None
+
+
+def _rules_new(args: argparse.Namespace) -> int:
+    from cleaner.ruleset import builtin_rules_dir
+    from cleaner.scaffold import create_pack, normalize_domain
+
+    path = create_pack(args.name, args.domain, args.publisher, args.dir)
+    builtin = builtin_rules_dir() / path.name
+    if builtin.exists() and builtin.resolve() != path.resolve():
+        print(f"note: loaded with --rules, {path} replaces the built-in pack {args.name}")
+    print(f"wrote {path}")
+    print(f"next: clean rules test {path} && clean rules lint {path}")
+    host = normalize_domain(args.domain[0])
+    print(f"      clean rules suggest CORPUS.jsonl --host {host} --rules {path}")
+    return EXIT_OK
 
 
 def _rules_lint(rules: RuleSet, only: set[str] | None, strict: bool) -> int:

@@ -263,3 +263,19 @@ def test_interrupted_run_leaves_no_complete_looking_output(tmp_path: Path) -> No
     done = cli("in.jsonl", "-o", "out.jsonl", "-q", cwd=tmp_path)
     assert done.returncode == 0
     assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == list(range(3000))
+
+
+def test_unknown_publisher_hint_is_ignored_not_rejected(cleaner: Cleaner, tmp_path: Path) -> None:
+    rows = [
+        {
+            "id": 1,
+            "publisher": "Some Local Paper",
+            "text": ARTICLE,
+            "url": "https://www.benzinga.com/x",
+        }
+    ]
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.jsonl"
+    stats, _, rejects = run(cleaner, tmp_path, [src], out)
+    assert stats.rejects == 0 and rejects is None
+    assert read_jsonl(out)[0]["text"] == CLEAN

@@ -421,8 +421,9 @@ LONG = "A full sentence of the article that is long enough to count."
 class TestShapes:
     def test_run_needs_enough_neighbours(self, engine: str) -> None:
         rs = ruleset(SHAPES)
-        text = "\n".join([LONG, "Home", "World", "Sport", LONG + " Two.", "Lone label",
-                          LONG + " Three."])
+        text = "\n".join(
+            [LONG, "Home", "World", "Sport", LONG + " Two.", "Lone label", LONG + " Three."]
+        )
         r = run(rs, text, engine, publisher="shapes", common=False)
         assert r.text.split("\n") == [LONG, LONG + " Two.", "Lone label", LONG + " Three."]
         assert {x.rule_id for x in r.removals} == {"shapes/menu"}

@@ -17,7 +17,7 @@ import orjson
 
 from cleaner.corpus.stats import Stats
 from cleaner.engine import Cleaner
-from cleaner.errors import CleanerError
+from cleaner.errors import CleanerError, UnknownPublisherError
 from cleaner.model import Result
 
 
@@ -57,6 +57,18 @@ def annotation(result: Result) -> dict[str, Any]:
     }
 
 
+def _known_publisher(cleaner: Cleaner, name: str | None) -> str | None:
+    """A record's publisher hint, if a pack knows it: corpora name publishers freely, and
+    an unknown name is no reason to reject a record (the URL and fingerprints still work)."""
+    if name is None:
+        return None
+    try:
+        cleaner.ruleset.resolve(name)
+    except UnknownPublisherError:
+        return None
+    return name
+
+
 def clean_fields(cleaner: Cleaner, record: dict[str, Any], fields: Fields) -> Result:
     """Clean a parsed record in place; raises RejectError when it cannot be cleaned."""
     text = record.get(fields.text)
@@ -68,7 +80,7 @@ def clean_fields(cleaner: Cleaner, record: dict[str, Any], fields: Fields) -> Re
         result = cleaner.clean(
             text,
             url=_str_or_none(record, fields.url),
-            publisher=_str_or_none(record, fields.publisher),
+            publisher=_known_publisher(cleaner, _str_or_none(record, fields.publisher)),
             date=_str_or_none(record, fields.date),
             language=_str_or_none(record, fields.language),
         )

@@ -27,6 +27,7 @@ from typing import Any, BinaryIO
 
 from cleaner.corpus import work
 from cleaner.corpus.formats import Compression, compression_of, format_of, open_read
+from cleaner.corpus.health import health_json, health_summary, load_baseline, publisher_health
 from cleaner.corpus.progress import Progress
 from cleaner.corpus.records import Fields
 from cleaner.corpus.stats import Stats
@@ -50,6 +51,7 @@ class CorpusOptions:
     chunk_bytes: int = 8 * MB
     rejects: str | None = None
     stats_json: str | None = None
+    health_baseline: str | None = None  # a previous --stats-json file
     quiet: bool = False
     progress: bool | None = None  # None: when stderr is a terminal
     errors: str = "strict"
@@ -429,16 +431,17 @@ class CorpusRun:
 
 def run_corpus(cleaner: Cleaner, opts: CorpusOptions) -> tuple[Stats, float, str | None]:
     """Run corpus mode; returns the counts, the seconds taken and the rejects path."""
+    baseline = load_baseline(opts.health_baseline) if opts.health_baseline else None
     run = CorpusRun(cleaner, opts)
     stats = run.run()
     seconds = time.perf_counter() - run.started
     rejects = run.rejects_path if stats.rejects else None
+    health = publisher_health(stats, cleaner.ruleset, baseline)
     if opts.stats_json:
-        Path(opts.stats_json).write_text(
-            json.dumps(stats.to_json(seconds, rejects_file=rejects, workers=opts.workers), indent=2)
-            + "\n",
-            encoding="utf-8",
+        summary = stats.to_json(
+            seconds, rejects_file=rejects, workers=opts.workers, **health_json(health, baseline)
         )
+        Path(opts.stats_json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     if not opts.quiet:
-        sys.stderr.write(stats.summary(seconds, rejects))
+        sys.stderr.write(stats.summary(seconds, rejects) + health_summary(health, baseline))
     return stats, seconds, rejects

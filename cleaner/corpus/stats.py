@@ -23,6 +23,12 @@ class Stats:
     rules: Counter[str] = field(default_factory=Counter)
     publishers: Counter[str] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
+    # per publisher, for rule health (cleaner.corpus.health): characters of the document
+    # before removals (kept + removed, line breaks not counted), characters removed, and
+    # how often each rule fired on its documents
+    publisher_chars: Counter[str] = field(default_factory=Counter)
+    publisher_removed: Counter[str] = field(default_factory=Counter)
+    publisher_rules: dict[str, Counter[str]] = field(default_factory=dict)
 
     def add_result(self, result: Result) -> None:
         self.documents += 1
@@ -36,6 +42,13 @@ class Stats:
         self.removed_lines += len(lines)
         publisher = next((p.id for p in result.packs if p.reason != "common"), "(none)")
         self.publishers[publisher] += 1
+        removed = sum(len(r.text) for r in result.removals)
+        kept = len(result.text) - result.text.count("\n")
+        self.publisher_chars[publisher] += kept + removed
+        self.publisher_removed[publisher] += removed
+        if result.removals:
+            fired = self.publisher_rules.setdefault(publisher, Counter())
+            fired.update(r.rule_id for r in result.removals)
         for n in result.warnings:
             self.warnings[n.code] += 1
 
@@ -50,6 +63,10 @@ class Stats:
         self.rules.update(other.rules)
         self.publishers.update(other.publishers)
         self.warnings.update(other.warnings)
+        self.publisher_chars.update(other.publisher_chars)
+        self.publisher_removed.update(other.publisher_removed)
+        for publisher, fired in other.publisher_rules.items():
+            self.publisher_rules.setdefault(publisher, Counter()).update(fired)
 
     def to_json(self, seconds: float, **extra: Any) -> dict[str, Any]:
         return {
