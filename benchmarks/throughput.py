@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -64,7 +63,7 @@ with open(src, 'rb') as fi, open(dst, 'wb') as fo:
     for line in fi:
         n += len(line)
         fo.write(orjson.dumps(orjson.loads(line)) + b'\\n')
-print(json.dumps({"seconds": time.perf_counter() - t, "bytes": n}))
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": n, "peak_mb": _peak_mb()}))
 """
 
 CORPUS = """
@@ -76,7 +75,8 @@ cleaner = Cleaner()
 t = time.perf_counter()
 stats, seconds, _ = run_corpus(cleaner, CorpusOptions(inputs=(src,), output=dst,
                                workers=workers, quiet=True))
-print(json.dumps({"seconds": time.perf_counter() - t, "bytes": os.path.getsize(src)}))
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": os.path.getsize(src),
+                  "peak_mb": _peak_mb()}))
 """
 
 SAMPLE = """
@@ -103,7 +103,7 @@ elif kind == 'datatrove':
     t = time.perf_counter()
     for i, d in enumerate(docs):
         f.filter(Document(text=d['text'], id=str(i)))
-print(json.dumps({"seconds": time.perf_counter() - t, "bytes": n}))
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": n, "peak_mb": _peak_mb()}))
 """
 
 SCALING = """
@@ -121,7 +121,7 @@ size = sum(len(d.encode()) for d in docs)
 t = time.perf_counter()
 for d in docs:
     c.clean(d, publisher='generated')
-print(json.dumps({"seconds": time.perf_counter() - t, "bytes": size}))
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": size, "peak_mb": _peak_mb()}))
 """
 
 

@@ -19,7 +19,7 @@ import regex
 
 from cleaner.fixes import tidy_line
 from cleaner.matchers import compile_matcher
-from cleaner.matchers.base import ANYWHERE, LINE_START
+from cleaner.matchers.base import anchored_ok
 from cleaner.matchers.risk import runs_safely
 from cleaner.model import Rule
 from cleaner.ruleset import RuleSet
@@ -141,14 +141,14 @@ class CompiledIndex:
                 continue
             for source in pack.fingerprints:
                 # a fingerprint matches the whole line, so a leading literal starts it
-                lits, at_start = analyse(r"\A(?:" + source + r")\Z")
+                lits, anchor = analyse(r"\A(?:" + source + r")\Z")
                 self.fingerprints.append(
                     CompiledFingerprint(
                         pack.id,
                         len(self.fingerprints),
                         regex.compile(source),
                         lits,
-                        int(at_start),
+                        anchor,
                     )
                 )
         self.unfiltered_rules = [r for r in self.rules if r.literals is None]
@@ -234,6 +234,6 @@ class CompiledIndex:
             starts_line = start == 0 or folded[start - 1] == "\n"
             ends_line = end + 1 == size or folded[end + 1] == "\n"
             for anchor, ids in groups:
-                if anchor == ANYWHERE or (starts_line and (anchor == LINE_START or ends_line)):
+                if anchored_ok(anchor, starts_line, ends_line):
                     for target in ids:
                         yield line, target

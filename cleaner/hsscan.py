@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from cleaner.matchers.base import ANYWHERE, LINE_START, WHOLE_LINE, fold
+from cleaner.matchers.base import ANYWHERE, LINE_END, LINE_START, WHOLE_LINE, anchored_ok, fold
 
 hyperscan: Any
 try:
@@ -196,7 +196,9 @@ class HyperscanScanner:
                 continue
             pattern, utf8 = literal_pattern(lit, tables)
             if anchor != ANYWHERE:  # lines are the document's lines here: no trimming
-                pattern = "^" + pattern + ("$" if anchor == WHOLE_LINE else "")
+                head = "^" if anchor in (LINE_START, WHOLE_LINE) else ""
+                tail = "$" if anchor in (WHOLE_LINE, LINE_END) else ""
+                pattern = head + pattern + tail
             expressions.append(pattern.encode("utf-8"))
             flag = hyperscan.HS_FLAG_UTF8 if utf8 else hyperscan.HS_FLAG_CASELESS
             flags.append(flag | hyperscan.HS_FLAG_MULTILINE)
@@ -262,7 +264,7 @@ class HyperscanScanner:
             starts_line = start == 0 or data[start - 1] == 10
             ends_line = end == size or data[end] == 10
             for anchor, ids in groups:
-                if anchor == ANYWHERE or (starts_line and (anchor == LINE_START or ends_line)):
+                if anchored_ok(anchor, starts_line, ends_line):
                     for target in ids:
                         if target >= 0:
                             rule_hits.add((line, target))

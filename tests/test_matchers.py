@@ -14,7 +14,7 @@ import itertools
 
 import pytest
 import regex
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner, RuleSet
@@ -244,7 +244,7 @@ def test_regex_kind_raises_on_a_bad_pattern():
         (r"^Straße gesperrt", {"strasse gesperrt"}),
         (r"(?:Getty Images)+", {"getty images"}),
         (r"^[Ss]ubscribe now", {"subscribe now"}),
-        (r"^\d+%$", None),
+        (r"^\d+%$", frozenset({"%"})),
         (r"a|bc", None),  # "a" is too short, so one branch has no literal
         (r"^(?:Photo|\d+):", None),
         (r"^(?:Getty Images)?\s*$", None),  # optional: not required
@@ -478,3 +478,36 @@ def test_case_insensitive_equivalence_never_hides_a_literal():
                     if matched and fold(pattern) not in fold(text):
                         broken.add((pattern, text))
     assert broken == set()
+
+
+ANCHOR_PATTERNS = [
+    r"^\d{1,2} min$",
+    r"^(?:[A-Z][a-z]+ for|[A-Z][a-z ]{1,40} ->)$",
+    r"^\((?:[a-z ]{1,20}/)?(?:Getty|PA)\)",
+    r"^Now Read: .+",
+    r"^(?:Foo|Bar)$",
+    r"x foo$",
+    r"\((?:AP Photos?|Photo)\s*[:/]\s*[a-z ]{1,20}\)$",
+    r"^(?:Read more|Related Articles?)\s*:\s*\w+",
+    r"\b\d{1,3}% [Oo]ff\b|\$\d+ [Oo]ff\b",
+    r"^[Ss]ubscribe now$",
+]
+
+
+@pytest.mark.parametrize("pattern", ANCHOR_PATTERNS)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_anchors_hold_for_every_match(pattern: str, data: st.DataObject) -> None:
+    """A literal said to start (end) the line does start (end) every matching line."""
+    from cleaner.matchers.factors import analyse
+
+    literals, anchor = analyse(pattern)
+    assert literals is not None
+    line = data.draw(st.from_regex(pattern).filter(lambda s: "\n" not in s and "\r" not in s))
+    assume(regex.search(pattern, line) is not None)
+    folded = fold(line)
+    if anchor in (1, 2):
+        assert any(folded.startswith(lit) for lit in literals)
+    if anchor in (2, 3):
+        assert any(folded.endswith(lit) for lit in literals)
+    assert any(lit in folded for lit in literals)

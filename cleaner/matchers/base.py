@@ -22,7 +22,18 @@ def fold(text: str) -> str:
     return folded.replace("\u0307", "").replace("\u0131", "i")
 
 
-ANYWHERE, LINE_START, WHOLE_LINE = 0, 1, 2
+ANYWHERE, LINE_START, WHOLE_LINE, LINE_END = 0, 1, 2, 3
+
+
+def anchored_ok(anchor: int, starts_line: bool, ends_line: bool) -> bool:
+    """Does a literal hit at this place satisfy the literal's anchor?"""
+    if anchor == ANYWHERE:
+        return True
+    if anchor == LINE_START:
+        return starts_line
+    if anchor == LINE_END:
+        return ends_line
+    return starts_line and ends_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +43,7 @@ class CompiledMatcher:
     pattern: regex.Pattern[str]
     literals: frozenset[str] | None
     #: Where a literal must sit for the pattern to match: 0 anywhere in the line,
-    #: 1 at its start, 2 the whole line. The prefilter uses it to propose fewer lines.
+    #: 1 at its start, 2 the whole line, 3 at its end. The prefilter proposes fewer lines.
     anchor: int = 0
     #: For matchers that are not text patterns (``shape``): decides instead of ``pattern``.
     predicate: Callable[[str], bool] | None = None

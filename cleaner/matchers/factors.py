@@ -66,26 +66,33 @@ def _flatten(items: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
             yield op, av
 
 
-Candidate = tuple[frozenset[str], bool]  # strings, and whether they start the line
-
+#: Strings one of which a match contains, whether it starts the line, whether it ends it.
+Candidate = tuple[frozenset[str], bool, bool]
 
 #: Single characters common enough in prose that proposing every line with them is waste.
 _COMMON_CHARS = frozenset("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u00b7\u2022\u00e9")
 
 
-def usable_literal(text: str) -> bool:
-    """Long enough to be selective: two characters, or one rare non-ASCII symbol (©)."""
-    return len(text) >= MIN_LITERAL or (
-        len(text) == 1 and not text.isascii() and text not in _COMMON_CHARS and not text.isalpha()
-    )
+def usable_literal(text: str, anchored: bool = False) -> bool:
+    """Selective enough to propose lines: two characters, one rare non-ASCII symbol (©),
+    or, when it must start or end the line, any single non-alphanumeric character."""
+    if len(text) >= MIN_LITERAL:
+        return True
+    if len(text) != 1 or text.isalnum():
+        return False
+    return anchored or (not text.isascii() and text not in _COMMON_CHARS)
+
+
+def _score(c: Candidate) -> tuple[int, int]:
+    # A literal that must start or end the line proposes far fewer lines than its length
+    # alone suggests: count each anchor as a few characters more.
+    return min(map(len, c[0])) + 3 * c[1] + 3 * c[2], -len(c[0])
 
 
 def _best(candidates: list[Candidate]) -> Candidate | None:
-    """The candidate set whose shortest string is longest (fewest false proposals)."""
-    usable = [c for c in candidates if c[0] and all(map(usable_literal, c[0]))]
-    if not usable:
-        return None
-    return max(usable, key=lambda c: (min(map(len, c[0])), c[1], -len(c[0])))
+    """The candidate that proposes the fewest lines, by length and anchoring."""
+    usable = [c for c in candidates if c[0] and all(usable_literal(t, c[1] or c[2]) for t in c[0])]
+    return max(usable, key=_score) if usable else None
 
 
 def _pure_literals(branch: Iterable[Any]) -> str | None:
@@ -106,6 +113,7 @@ _MAX_FANOUT = 64
 _BEGIN = tuple(
     getattr(sre_c, n) for n in ("AT_BEGINNING", "AT_BEGINNING_STRING") if hasattr(sre_c, n)
 )
+_END = tuple(getattr(sre_c, n) for n in ("AT_END", "AT_END_STRING") if hasattr(sre_c, n))
 
 
 def _case_class(av: Any) -> str | None:
@@ -116,21 +124,34 @@ def _case_class(av: Any) -> str | None:
     return folded.pop() if len(folded) == 1 else None
 
 
-def _candidates(items: Iterable[Any], anchored_start: bool = False) -> list[Candidate]:
+def _ends_here(rest: list[tuple[Any, Any]], anchored_end: bool) -> bool:
+    """Is nothing but an end anchor (or the end of an end-anchored pattern) left?"""
+    if not rest:
+        return anchored_end
+    return rest[0][0] is sre_c.AT and rest[0][1] in _END
+
+
+def _candidates(
+    items: Iterable[Any],
+    anchored_start: bool = False,
+    anchored_end: bool = False,
+) -> list[Candidate]:
+    flat = list(_flatten(items))
     out: list[Candidate] = []
     run: set[str] = {""}
     # "anchored": the pattern opened with ^ (or \A) and nothing but the current run since
     anchored = anchored_start
     leading = True
 
-    def flush() -> None:
+    def flush(at_end: bool = False) -> None:
         nonlocal run, anchored, leading
         if run != {""}:
-            out.append((frozenset(fold(r) for r in run), anchored and leading))
+            out.append((frozenset(fold(r) for r in run), anchored and leading, at_end))
         run = {""}
         leading = False
 
-    for op, av in _flatten(items):
+    for k, (op, av) in enumerate(flat):
+        rest = flat[k + 1 :]
         if op is sre_c.LITERAL:
             run = {r + chr(av) for r in run}
             continue
@@ -140,6 +161,8 @@ def _candidates(items: Iterable[Any], anchored_start: bool = False) -> list[Cand
         if op is sre_c.AT:  # zero-width anchors keep literals on both sides contiguous
             if av in _BEGIN and run == {""} and leading:
                 anchored = True
+            elif av in _END and run != {""}:
+                flush(at_end=True)
             elif run == {""}:
                 leading = leading and av in _BEGIN
             continue
@@ -149,41 +172,47 @@ def _candidates(items: Iterable[Any], anchored_start: bool = False) -> list[Cand
                 run = {r + t for r in run for t in texts if t is not None}
                 continue
             at_start = anchored and leading and run == {""}
+            at_end = _ends_here(rest, anchored_end)
             flush()
-            alternatives = [_best(_candidates(branch, at_start)) for branch in av[1]]
+            alternatives = [_best(_candidates(b, at_start, at_end)) for b in av[1]]
             if alternatives and all(a is not None for a in alternatives):
-                union = frozenset().union(*(a[0] for a in alternatives if a is not None))
-                out.append((union, at_start and all(a[1] for a in alternatives if a)))
+                found = [a for a in alternatives if a is not None]
+                union = frozenset().union(*(a[0] for a in found))
+                out.append((union, all(a[1] for a in found), all(a[2] for a in found)))
             continue
         flush()
         if op in _REPEATS:
             low, _high, body = av
             body = list(body)
             if low >= 2 and len(body) == 1 and body[0][0] is sre_c.LITERAL:
-                out.append((frozenset({fold(chr(body[0][1]) * min(low, 8))}), False))
+                out.append((frozenset({fold(chr(body[0][1]) * min(low, 8))}), False, False))
             elif low >= 1:
                 inner = _best(_candidates(body))
                 if inner is not None:
-                    out.append((inner[0], False))
+                    out.append((inner[0], False, False))
         # anything else (classes, dots, lookarounds, backrefs) ends the run and adds nothing
-    flush()
+    flush(at_end=anchored_end)
     return out
 
 
-def analyse(pattern: str) -> tuple[frozenset[str] | None, bool]:
-    """Required literals of ``pattern`` (or None) and whether they must start the line."""
+def analyse(pattern: str) -> tuple[frozenset[str] | None, int]:
+    """Required literals of ``pattern`` (or None) and where they must sit in the line:
+    0 anywhere, 1 at its start, 2 the whole line, 3 at its end."""
     if (
         any(marker in pattern for marker in _DIVERGENT)
         or _ODD_BRACES.search(pattern)
         or _POSIX_CLASS.search(pattern)
     ):
-        return None, False
+        return None, 0
     try:
         parsed = sre_p.parse(pattern, 0)
     except Exception:  # any parse failure: regex-only syntax, so no guessing
-        return None, False
+        return None, 0
     best = _best(_candidates(parsed))
-    return (None, False) if best is None else best
+    if best is None:
+        return None, 0
+    literals, start, end = best
+    return literals, (2 if start and end else 1 if start else 3 if end else 0)
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:

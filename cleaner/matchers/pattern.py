@@ -20,5 +20,5 @@ from cleaner.matchers.factors import analyse
 def compile_regex(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
     (source,) = patterns
     flags = regex.IGNORECASE if ignore_case else 0
-    literals, at_start = analyse(source)
-    return CompiledMatcher(regex.compile(source, flags), literals, int(at_start))
+    literals, anchor = analyse(source)
+    return CompiledMatcher(regex.compile(source, flags), literals, anchor)
