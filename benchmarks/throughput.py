@@ -37,11 +37,19 @@ RESULTS = ROOT / "results"
 PY = sys.executable
 
 
+PEAK = """
+import resource as _r
+def _peak_mb():
+    # the largest resident set of this process or any one of its workers, in MB
+    return max(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss,
+               _r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss) / 1024
+"""
+
+
 def _child(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run a measurement in a fresh process; it prints JSON {seconds, bytes, ...}."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run a measurement in a fresh process; it prints JSON {seconds, bytes, peak_mb}."""
     proc = subprocess.run(
-        [PY, "-c", code, *args],
+        [PY, "-c", PEAK + code, *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
@@ -49,10 +57,7 @@ def _child(code: str, *args: str, env: dict[str, str] | None = None) -> dict[str
     )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    out["peak_mb"] = max(peak, before) / 1024  # ru_maxrss is KB on Linux
-    return out
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
 FLOOR = """

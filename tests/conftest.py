@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,23 @@ def write_pack(directory: Path, name: str, text: str) -> Path:
     path = directory / f"{name}.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def run_clean(
+    *args: str | Path,
+    cwd: Path,
+    stdin: bytes | str | None = None,
+    text: bool = True,
+) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    """``python -m cleaner ARGS`` in a fresh process, without the developer's user packs."""
+    env = {k: v for k, v in os.environ.items() if k != "BOILERCLEAN_RULES"}
+    return subprocess.run(
+        [sys.executable, "-m", "cleaner", *map(str, args)],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=text,
+        env=env,
+        timeout=120,
+        check=False,
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 import zstandard
+from conftest import run_clean
 
 from cleaner import Cleaner, RuleSet
 from cleaner.corpus import CorpusOptions, Fields, run_corpus
@@ -193,15 +193,7 @@ def test_stats_json_and_summary(cleaner: Cleaner, tmp_path: Path) -> None:
 
 
 def cli(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    env = {k: v for k, v in os.environ.items() if k != "BOILERCLEAN_RULES"}
-    return subprocess.run(
-        [sys.executable, "-m", "cleaner", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        env=env,
-        timeout=120,
-    )
+    return run_clean(*args, cwd=cwd, stdin=stdin, text=False)
 
 
 def test_cli_corpus_exit_codes_and_summary(tmp_path: Path) -> None:

@@ -8,15 +8,14 @@ tails to exercise a built-in pack.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import random
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import run_clean
 
 from cleaner import Cleaner, RuleSet
 from cleaner.corpus import CorpusOptions, Stats, run_corpus
@@ -100,16 +99,7 @@ def corpus(path: Path, bugle: int = 30, benzinga: int = 5, seed: int = 2) -> Pat
 
 
 def cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "BOILERCLEAN_RULES"}
-    return subprocess.run(
-        [sys.executable, "-m", "cleaner", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_clean(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_clean
 
 from cleaner import Cleaner, RuleSet
 from cleaner.errors import InputError
@@ -27,16 +26,7 @@ from cleaner.testing import run_examples
 
 
 def clean(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "BOILERCLEAN_RULES"}
-    return subprocess.run(
-        [sys.executable, "-m", "cleaner", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_clean(*args, cwd=cwd)
 
 
 def load(path: Path) -> RuleSet:

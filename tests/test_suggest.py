@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import random
 import re
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 import zstandard
-from conftest import ROOT
+from conftest import ROOT, run_clean
 
 from cleaner import Cleaner, RuleSet
 from cleaner.errors import InputError
@@ -108,16 +106,7 @@ def builtin_cleaner() -> Cleaner:
 
 
 def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "BOILERCLEAN_RULES"}
-    return subprocess.run(
-        [sys.executable, "-m", "cleaner", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_clean(*args, cwd=cwd)
 
 
 # -- labels and categories --------------------------------------------------------------------
