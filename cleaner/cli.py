@@ -216,6 +216,28 @@ def _main_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="stop with exit 4 when a rule fails or times out"
     )
     guards.add_argument(
+        "--time-budget",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="a document that takes longer is passed through unchanged, with a notice "
+        "(default 10; 0 turns it off)",
+    )
+    guards.add_argument(
+        "--max-document-chars",
+        type=int,
+        default=20_000_000,
+        metavar="N",
+        help="longer documents are passed through unchanged, with a notice (default 20M)",
+    )
+    guards.add_argument(
+        "--max-line-chars",
+        type=int,
+        default=100_000,
+        metavar="N",
+        help="longer lines are left as they are, unseen by rules (default 100k)",
+    )
+    guards.add_argument(
         "--errors",
         choices=("strict", "replace"),
         default="strict",
@@ -401,6 +423,9 @@ def _cleaner(args: argparse.Namespace, rules: RuleSet) -> Cleaner:
         rule_timeout=args.rule_timeout or None,
         strict=args.strict,
         engine=args.engine,
+        time_budget=args.time_budget or None,
+        max_document_chars=args.max_document_chars,
+        max_line_chars=args.max_line_chars,
     )
 
 

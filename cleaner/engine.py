@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,8 +20,8 @@ from cleaner.compiled import CompiledIndex
 from cleaner.errors import InputError
 from cleaner.fixes import CONTROL_CHARACTERS, Lines, Normalization, prepare, squeeze_blank_lines
 from cleaner.hsscan import HyperscanScanner, RawScan
-from cleaner.model import Document, PackSource, Result
-from cleaner.passes import LineMatcher, Work, run_passes
+from cleaner.model import Document, Notice, PackSource, Result
+from cleaner.passes import BudgetExceededError, LineMatcher, Work, run_passes
 from cleaner.ruleset import RuleSet
 from cleaner.selection import select_packs
 
@@ -41,6 +42,9 @@ class Options:
     strict: bool = False
     engine: EngineName = "fast"
     accelerate: bool | None = None
+    max_document_chars: int = 20_000_000
+    max_line_chars: int = 100_000
+    time_budget: float | None = 10.0
 
 
 #: Documents a Cleaner cleans before it builds the Hyperscan database on its own (about a
@@ -96,6 +100,9 @@ class Cleaner:
         strict: bool = False,
         engine: EngineName = "fast",
         accelerate: bool | None = None,
+        max_document_chars: int = 20_000_000,
+        max_line_chars: int = 100_000,
+        time_budget: float | None = 10.0,
     ) -> None:
         self.ruleset = rules if rules is not None else RuleSet.load(rule_dirs, builtin=builtin)
         only = None
@@ -116,6 +123,9 @@ class Cleaner:
             strict=strict,
             engine=engine,
             accelerate=accelerate,
+            max_document_chars=max_document_chars,
+            max_line_chars=max_line_chars,
+            time_budget=time_budget,
         )
         self._index = _compiled_for(self.ruleset)
         self._calls = 0
@@ -142,6 +152,18 @@ class Cleaner:
         if not isinstance(text, str):
             raise InputError(f"text must be str, not {type(text).__name__}")
         opts = self.options
+        if len(text) > opts.max_document_chars:
+            return Result(
+                text=text,
+                warnings=(
+                    Notice(
+                        "too-large",
+                        f"document of {len(text):,} characters is over the "
+                        f"{opts.max_document_chars:,} limit; passed through unchanged",
+                    ),
+                ),
+            )
+        started = time.perf_counter()
         index = self._index
         timeout = opts.rule_timeout
         raw = self._raw_scan(text) if opts.engine == "fast" else None
@@ -155,6 +177,9 @@ class Cleaner:
             if not opts.normalization.whitespace:
                 keys = [b.strip() for b in keys]
             rule_hits, fp_hits = fast.scan(index, keys) if opts.engine == "fast" else ([], [])
+        notices: list[Notice] = []
+        if opts.max_line_chars and any(len(k) > opts.max_line_chars for k in keys):
+            keys, notices = _blank_long_lines(keys, lines, opts.max_line_chars)
         if not opts.detect:
             found: dict[str, int] = {}
         elif opts.engine == "fast":
@@ -179,17 +204,39 @@ class Cleaner:
             return Result(
                 text=text if rendered == text else rendered,
                 packs=packs,
+                warnings=tuple(notices),
                 normalized=rendered != text,
             )
+        deadline = started + opts.time_budget if opts.time_budget else None
         work = Work(
-            lines, keys, timeout=timeout, strict=opts.strict, max_cut_share=opts.max_cut_share
+            lines,
+            keys,
+            timeout=timeout,
+            strict=opts.strict,
+            max_cut_share=opts.max_cut_share,
+            deadline=deadline,
         )
         matcher: LineMatcher
-        if opts.engine == "fast":
-            matcher = fast.PrefilterMatcher(work, index, active, rule_hits)
-        else:
-            matcher = reference.NaiveMatcher(work, active.rules)
-        run_passes(work, matcher, positional=active.positional)
+        try:
+            if opts.engine == "fast":
+                matcher = fast.PrefilterMatcher(work, index, active, rule_hits)
+            else:
+                matcher = reference.NaiveMatcher(work, active.rules)
+            run_passes(work, matcher, positional=active.positional)
+        except BudgetExceededError:
+            return Result(
+                text=text,
+                packs=packs,
+                warnings=(
+                    *notices,
+                    Notice(
+                        "time-budget",
+                        f"cleaning took longer than {opts.time_budget} s; the document "
+                        "is passed through unchanged",
+                    ),
+                ),
+            )
+        work.notices[:0] = notices
         out_text = self._render(text, lines, work)
         return Result(
             text=out_text,
@@ -290,6 +337,28 @@ def _scanner_for(ruleset: RuleSet, index: CompiledIndex) -> HyperscanScanner | N
                 index.literal_targets, CONTROL_CHARACTERS
             )
         return scanner
+
+
+def _blank_long_lines(
+    keys: list[str],
+    lines: Lines,
+    limit: int,
+) -> tuple[list[str], list[Notice]]:
+    """Lines over the length limit are left alone: no rule sees them (they count as blank
+    for positions), so no regex runs over megabytes of one line."""
+    out, notices = list(keys), []
+    for i, key in enumerate(keys):
+        if len(key) > limit:
+            out[i] = ""
+            notices.append(
+                Notice(
+                    "long-line",
+                    f"line of {len(key):,} characters is over the {limit:,} limit; left as it is",
+                    None,
+                    lines.number(i),
+                )
+            )
+    return out, notices
 
 
 def raw_lines(text: str) -> Lines:

@@ -103,6 +103,11 @@ def _mojibake_spots(text: str) -> list[int]:
     return spots
 
 
+#: Lines longer than this are not sent to ftfy (about 5 MB/s): a multi-megabyte line of
+#: damaged text is left as it is rather than stalling the document.
+REPAIR_MAX_LINE = 100_000
+
+
 def needs_repair(text: str) -> bool:
     """Could ftfy (as configured here) change this text? False is a proof it would not."""
     if _REPAIR_GATE.search(text) is not None:
@@ -184,7 +189,9 @@ def prepare(text: str, norm: Normalization) -> Lines:
     ):
         bodies = [tidy_line(b) for b in bodies]
     if norm.repair and _maybe_needs_repair(body, ascii_only, printable):
-        bodies = [_settle(b, norm) if needs_repair(b) else b for b in bodies]
+        bodies = [
+            _settle(b, norm) if len(b) <= REPAIR_MAX_LINE and needs_repair(b) else b for b in bodies
+        ]
     lines = Lines(bodies, crs, None, final_newline)
     if norm.whitespace:
         squeeze_blank_lines(lines)

@@ -197,7 +197,9 @@ class Removal:
 class Notice:
     """Something the user should know about a document (a guarded cut, a failed rule)."""
 
-    code: Literal["cut-guarded", "rule-error", "rule-timeout"]
+    code: Literal[
+        "cut-guarded", "rule-error", "rule-timeout", "too-large", "long-line", "time-budget"
+    ]
     message: str
     rule_id: str | None = None
     line: int | None = None
@@ -227,7 +229,11 @@ class Result:
 
     @property
     def failed_rules(self) -> tuple[str, ...]:
-        return tuple(n.rule_id for n in self.warnings if n.code != "cut-guarded" and n.rule_id)
+        return tuple(
+            n.rule_id
+            for n in self.warnings
+            if n.code in ("rule-error", "rule-timeout") and n.rule_id
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ the fast engine proposes candidates with one scan and confirms them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
@@ -34,6 +35,10 @@ from cleaner.compiled import CompiledRule
 from cleaner.errors import RuleRuntimeError
 from cleaner.fixes import Lines
 from cleaner.model import Notice, Removal
+
+
+class BudgetExceededError(Exception):
+    """A document used up its time budget; the engine passes it through unchanged."""
 
 
 class Work:
@@ -47,6 +52,7 @@ class Work:
         timeout: float | None,
         strict: bool,
         max_cut_share: float,
+        deadline: float | None = None,
     ) -> None:
         self.lines = lines
         self.keys = keys
@@ -58,6 +64,7 @@ class Work:
         self.strict = strict
         self.max_cut_share = max_cut_share
         self.total_chars = sum(map(len, keys))
+        self.deadline = deadline
 
     # -- guarded rule calls ----------------------------------------------------------------
     def _fail(self, rule: CompiledRule, i: int, exc: BaseException) -> None:
@@ -76,11 +83,21 @@ class Work:
             )
         )
 
+    def _time_left(self) -> float | None:
+        """The regex timeout for the next call: the rule timeout, capped by the budget."""
+        if self.deadline is None:
+            return self.timeout
+        left = self.deadline - time.perf_counter()
+        if left <= 0:
+            raise BudgetExceededError
+        return left if self.timeout is None else min(self.timeout, left)
+
     def fires(self, rule: CompiledRule, i: int) -> bool:
         if rule.index in self.failed:
             return False
+        timeout = self._time_left()
         try:
-            return rule.fires(self.keys[i], self.timeout)
+            return rule.fires(self.keys[i], timeout)
         except Exception as exc:  # a rule must not take the run down with it
             self._fail(rule, i, exc)
             return False
@@ -100,8 +117,9 @@ class Work:
 
     def strip(self, rule: CompiledRule, i: int) -> bool:
         """Strip the rule's spans from line i; True if the line changed."""
+        timeout = self._time_left()
         try:
-            rest, spans = rule.strip(self.keys[i], self.timeout)
+            rest, spans = rule.strip(self.keys[i], timeout)
         except Exception as exc:
             self._fail(rule, i, exc)
             return False

@@ -6,6 +6,7 @@ import datetime as dt
 import pickle
 import textwrap
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -446,3 +447,39 @@ class TestShapes:
         rs = ruleset(SHAPES)
         text = "\n".join([LONG, "He said:", "\u201cNo.\u201d", "Fine!", LONG + " Two."])
         assert run(rs, text, engine, publisher="shapes", common=False).text == text
+
+
+class TestLimits:
+    def test_too_large_document_passes_through(self, rules: RuleSet) -> None:
+        text = "Story.\nAdvertisement\n" + "x" * 200
+        r = Cleaner(rules, max_document_chars=100).clean(text)
+        assert r.text is text and [n.code for n in r.warnings] == ["too-large"]
+
+    @pytest.mark.parametrize("engine", ENGINES)
+    def test_long_line_is_left_alone(self, rules: RuleSet, engine: str) -> None:
+        long = "Advertisement " + "word " * 50
+        text = f"Story.\nAdvertisement\n{long.strip()}"
+        r = Cleaner(rules, max_line_chars=100, engine=engine).clean(text)
+        assert r.text == f"Story.\n{long.strip()}"
+        assert [n.code for n in r.warnings] == ["long-line"] and r.warnings[0].line == 3
+
+    def test_time_budget_passes_document_through(self) -> None:
+        rs = ruleset(
+            (
+                "slow",
+                """
+            publisher: Slow
+            rules:
+              - {id: boom, regex: '^x(a|aa)+$', category: other, why: w}
+              - {id: ok, exact: Comments, category: comment-prompt, why: w}
+            """,
+            )
+        )
+        text = "x" + "a" * 40 + "b\nComments"
+        started = time.perf_counter()
+        r = Cleaner(rs, rule_timeout=None, time_budget=0.05).clean(text, publisher="slow")
+        assert time.perf_counter() - started < 2  # without the budget: minutes
+        codes = {n.code for n in r.warnings}
+        assert codes & {"time-budget", "rule-timeout"}
+        if "time-budget" in codes:
+            assert r.text is text
