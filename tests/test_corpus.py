@@ -271,3 +271,21 @@ def test_unknown_publisher_hint_is_ignored_not_rejected(cleaner: Cleaner, tmp_pa
     stats, _, rejects = run(cleaner, tmp_path, [src], out)
     assert stats.rejects == 0 and rejects is None
     assert read_jsonl(out)[0]["text"] == CLEAN
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+def test_oversized_record_is_rejected_with_bounded_memory(
+    cleaner: Cleaner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str,
+) -> None:
+    from cleaner.corpus import work
+
+    monkeypatch.setattr(work, "MAX_RECORD_BYTES", 2_000)
+    big = orjson.dumps({"id": "big", "text": "word " * 2_000}) + b"\n"
+    src = write_jsonl(tmp_path / f"in{suffix}", records(3), [big, *(orjson.dumps(r) + b"\n"
+                                                                  for r in records(2))])
+    out = tmp_path / "out.jsonl"
+    stats, _, rejects = run(cleaner, tmp_path, [src], out, chunk_bytes=1_000)
+    assert stats.rejects == 1 and stats.documents == 5
+    entry = json.loads(Path(rejects or "").read_text().splitlines()[0])
+    assert entry["line"] == 4 and "larger than" in entry["reason"]
+    assert len(entry["record"]) <= 4096

@@ -151,6 +151,12 @@ def _stream_batches(fh: BinaryIO, batch_bytes: int) -> Iterator[bytes]:
         block = pending + block
         cut = block.rfind(b"\n")
         if cut < 0:
+            if len(block) > work.MAX_RECORD_BYTES:  # a runaway line: keep its start only
+                yield block[: work.MAX_RECORD_BYTES + 1] + b"\n"
+                while block and b"\n" not in block:
+                    block = fh.read(batch_bytes)
+                pending = block[block.find(b"\n") + 1 :] if block else b""
+                continue
             pending = block
             continue
         yield block[: cut + 1]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cleaner.corpus.formats import Compression, compress
 from cleaner.corpus.records import Fields, RejectError, clean_fields, clean_jsonl_line, reject_line
@@ -43,6 +43,24 @@ class ChunkResult:
     stats: Stats = field(default_factory=Stats)
 
 
+#: Largest JSONL record read, in bytes. A longer one (a runaway line, a decompression
+#: bomb without line breaks) is cut at this size and goes to the rejects file.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+
+
+def read_bounded_line(fh: BinaryIO) -> bytes:
+    """One line, at most MAX_RECORD_BYTES + 1 bytes kept; the rest of a longer line is
+    read and dropped, so memory stays bounded whatever the input."""
+    line = fh.readline(MAX_RECORD_BYTES + 1)
+    if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+        while True:
+            rest = fh.readline(1 << 20)
+            if not rest or rest.endswith(b"\n"):
+                break
+        line += b"\n"
+    return line
+
+
 def _clean_lines(
     cleaner: Cleaner,
     lines: list[bytes],
@@ -57,6 +75,11 @@ def _clean_lines(
         if not body.strip():
             continue  # a blank line carries no record
         stats.bytes_in += len(raw)
+        if len(body) > MAX_RECORD_BYTES:
+            stats.rejects += 1
+            reason = f"record larger than {MAX_RECORD_BYTES:,} bytes; its start is kept here"
+            rejects.append((number, reject_line(number, reason, body[:4096], source)))
+            continue
         try:
             cleaned = clean_jsonl_line(cleaner, body, fields, stats)
         except RejectError as exc:
@@ -87,7 +110,7 @@ def jsonl_range(
                 fh.readline()  # the line started in the previous chunk
         lines = []
         while fh.tell() < end:
-            line = fh.readline()
+            line = read_bounded_line(fh)
             if not line:
                 break
             lines.append(line)
