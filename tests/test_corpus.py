@@ -225,36 +225,55 @@ def test_cli_refuses_single_document_options_in_corpus_mode(tmp_path: Path) -> N
 
 def test_interrupted_run_leaves_no_complete_looking_output(tmp_path: Path) -> None:
     rows = records(3000)
-    write_jsonl(tmp_path / "in.jsonl", rows)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cleaner",
-            "in.jsonl",
-            "-o",
-            "out.jsonl",
-            "--workers",
-            "1",
-            "--chunk-mb",
-            "0.05",
-            "-q",
-        ],
-        cwd=tmp_path,
-    )
+    write_jsonl(tmp_path / "in.jsonl", rows, [b"not json\n"])
+    args = ["in.jsonl", "-o", "out.jsonl", "--workers", "1", "--chunk-mb", "0.05", "-q"]
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", *args], cwd=tmp_path)
+    manifest_path = tmp_path / "out.jsonl.parts" / "manifest.json"
     deadline = time.time() + 60
-    while time.time() < deadline and not (tmp_path / "out.jsonl.parts").exists():
+    while time.time() < deadline:
+        if manifest_path.exists() and json.loads(manifest_path.read_text())["appended"] >= 3:
+            break
         time.sleep(0.01)
-    time.sleep(0.2)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not (tmp_path / "out.jsonl").exists()
-    manifest = json.loads((tmp_path / "out.jsonl.parts" / "manifest.json").read_text())
+    manifest = json.loads(manifest_path.read_text())
     assert manifest["inputs"] == ["in.jsonl"] and manifest["rules_hash"]
-    # rerunning finishes the job
-    done = cli("in.jsonl", "-o", "out.jsonl", "-q", cwd=tmp_path)
-    assert done.returncode == 0
-    assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == list(range(3000))
+    assert manifest["appended"] >= 3
+    # --resume finishes the job without duplicating or losing a record
+    done = cli(*args, "--resume", cwd=tmp_path)
+    assert done.returncode == 3, done.stderr
+    got = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["id"] for r in got] == list(range(3000))
+    rejects = (tmp_path / "out.jsonl.rejects.jsonl").read_text().splitlines()
+    assert [json.loads(x)["line"] for x in rejects] == [3001]
+    assert not (tmp_path / "out.jsonl.parts").exists()
+    # and a fresh run gives the same bytes
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "in.jsonl").write_bytes((tmp_path / "in.jsonl").read_bytes())
+    assert cli(*args, cwd=fresh).returncode == 3
+    assert (fresh / "out.jsonl").read_bytes() == (tmp_path / "out.jsonl").read_bytes()
+
+
+def test_resume_refuses_a_manifest_of_another_run(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "in.jsonl", records(50))
+    parts = tmp_path / "out.jsonl.parts"
+    parts.mkdir()
+    (parts / "manifest.json").write_text(
+        json.dumps(
+            {
+                "inputs": ["other.jsonl"],
+                "output": "out.jsonl",
+                "rules_hash": "x",
+                "fields": {},
+                "chunk_bytes": 1,
+                "appended": 0,
+            }
+        )
+    )
+    done = cli("in.jsonl", "-o", "out.jsonl", "--resume", "-q", cwd=tmp_path)
+    assert done.returncode == 2 and b"cannot resume" in done.stderr
 
 
 def test_unknown_publisher_hint_is_ignored_not_rejected(cleaner: Cleaner, tmp_path: Path) -> None:
@@ -275,14 +294,18 @@ def test_unknown_publisher_hint_is_ignored_not_rejected(cleaner: Cleaner, tmp_pa
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
 def test_oversized_record_is_rejected_with_bounded_memory(
-    cleaner: Cleaner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str,
+    cleaner: Cleaner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
 ) -> None:
     from cleaner.corpus import work
 
     monkeypatch.setattr(work, "MAX_RECORD_BYTES", 2_000)
     big = orjson.dumps({"id": "big", "text": "word " * 2_000}) + b"\n"
-    src = write_jsonl(tmp_path / f"in{suffix}", records(3), [big, *(orjson.dumps(r) + b"\n"
-                                                                  for r in records(2))])
+    src = write_jsonl(
+        tmp_path / f"in{suffix}", records(3), [big, *(orjson.dumps(r) + b"\n" for r in records(2))]
+    )
     out = tmp_path / "out.jsonl"
     stats, _, rejects = run(cleaner, tmp_path, [src], out, chunk_bytes=1_000)
     assert stats.rejects == 1 and stats.documents == 5

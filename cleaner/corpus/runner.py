@@ -55,6 +55,7 @@ class CorpusOptions:
     quiet: bool = False
     progress: bool | None = None  # None: when stderr is a terminal
     errors: str = "strict"
+    resume: bool = False
 
 
 class _Inline(Executor):
@@ -72,16 +73,22 @@ class _Inline(Executor):
 class _Sink:
     """Where output bytes go: a growing partial file (renamed at the end) or stdout."""
 
-    def __init__(self, output: str | None, parts: Path) -> None:
+    def __init__(self, output: str | None, parts: Path, keep: int = 0) -> None:
         self.output = output
         self.parts = parts
+        self.bytes = 0
         if output is None:
             self.fh: BinaryIO = sys.stdout.buffer
             self.partial: Path | None = None
         else:
             self.partial = parts / "output.partial"
-            self.fh = open(self.partial, "wb")  # noqa: SIM115 - closed in finish()
-        self.bytes = 0
+            if keep and self.partial.exists():  # resuming: keep what earlier runs appended
+                self.fh = open(self.partial, "r+b")  # noqa: SIM115 - closed in finish()
+                self.fh.truncate(keep)
+                self.fh.seek(keep)
+                self.bytes = keep
+            else:
+                self.fh = open(self.partial, "wb")  # noqa: SIM115 - closed in finish()
 
     def write(self, data: bytes) -> None:
         if data:
@@ -114,18 +121,43 @@ class _Manifest:
             "output": opts.output,
             "rules_hash": cleaner.hash,
             "fields": vars(opts.fields),
+            "chunk_bytes": opts.chunk_bytes,
             "chunks": [],
             "appended": -1,
             "output_bytes": 0,
+            "rejects_bytes": 0,
+            "rejects": 0,
+            "lines": 0,
         }
+        self.previous: dict[str, Any] | None = None
+        if opts.resume and self.path.exists():
+            old = json.loads(self.path.read_text(encoding="utf-8"))
+            same = {
+                k: old.get(k) for k in ("inputs", "output", "rules_hash", "fields", "chunk_bytes")
+            }
+            if same != {k: self.data[k] for k in same}:
+                raise InputError(
+                    f"cannot resume: {self.path} was written for other inputs, rules, fields "
+                    "or chunk size; run without --resume to start again"
+                )
+            self.previous = old
+            for key in ("appended", "output_bytes", "rejects_bytes", "rejects", "lines"):
+                self.data[key] = old.get(key, self.data[key])
         self.save()
 
     def chunk(self, index: int, **info: Any) -> None:
         self.data["chunks"].append({"index": index, **info})
 
-    def appended(self, index: int, output_bytes: int) -> None:
-        self.data["appended"] = index
-        self.data["output_bytes"] = output_bytes
+    def appended(
+        self, index: int, output_bytes: int, rejects_bytes: int, rejects: int, lines: int
+    ) -> None:
+        self.data.update(
+            appended=index,
+            output_bytes=output_bytes,
+            rejects_bytes=rejects_bytes,
+            rejects=rejects,
+            lines=lines,
+        )
         self.save()
 
     def save(self) -> None:
@@ -214,9 +246,10 @@ class CorpusRun:
             import tempfile
 
             parts = Path(tempfile.mkdtemp(prefix="boilerclean-"))
-        if parts.exists():
+        resuming = self.opts.resume and (parts / "manifest.json").exists()
+        if parts.exists() and not resuming:
             shutil.rmtree(parts)
-        parts.mkdir(parents=True)
+        parts.mkdir(parents=True, exist_ok=True)
         return parts
 
     def _take(self, result: work.ChunkResult, rejects_fh: BinaryIO | None) -> None:
@@ -274,10 +307,16 @@ class CorpusRun:
                 raise InputError(f"{p}: no such file or directory")
         return total
 
-    def _rejects_file(self) -> BinaryIO:
+    def _rejects_file(self, keep: int = 0) -> BinaryIO:
         target = Path(self.rejects_path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        return open(str(target) + ".partial", "wb")
+        partial = Path(str(target) + ".partial")
+        if keep and partial.exists():
+            fh = open(partial, "r+b")  # noqa: SIM115 - closed by _finish_rejects
+            fh.truncate(keep)
+            fh.seek(keep)
+            return fh
+        return open(partial, "wb")
 
     def _finish_rejects(self, fh: BinaryIO) -> None:
         fh.close()
@@ -292,8 +331,12 @@ class CorpusRun:
         parts = self._parts_dir()
         manifest = _Manifest(parts, opts, self.cleaner)
         out_kind: Compression = compression_of(opts.output) if opts.output else None
-        sink = _Sink(opts.output, parts)
-        rejects = self._rejects_file()
+        done = manifest.data["appended"]  # chunks an interrupted run already appended
+        sink = _Sink(opts.output, parts, keep=manifest.data["output_bytes"] if done >= 0 else 0)
+        rejects = self._rejects_file(keep=manifest.data["rejects_bytes"] if done >= 0 else 0)
+        if done >= 0:
+            self.reject_count = manifest.data["rejects"]
+            self.line_offset = manifest.data["lines"]
         index = 0
 
         def tasks() -> Iterator[tuple[Callable[..., Any], tuple[Any, ...]]]:
@@ -303,6 +346,9 @@ class CorpusRun:
                     for start, end in _plan_ranges(path, opts.chunk_bytes):
                         part = str(parts / f"part-{index:06d}.jsonl")
                         manifest.chunk(index, input=path, start=start, end=end)
+                        if index <= done:
+                            index += 1
+                            continue
                         yield (
                             work.jsonl_range,
                             (index, path, start, end, part, opts.fields, out_kind),
@@ -314,6 +360,9 @@ class CorpusRun:
                     try:
                         for batch in _stream_batches(stream, opts.chunk_bytes // 2):
                             manifest.chunk(index, input=source, stream=True)
+                            if index <= done:
+                                index += 1
+                                continue
                             yield work.jsonl_batch, (index, batch, opts.fields, out_kind, source)
                             index += 1
                     finally:
@@ -328,7 +377,14 @@ class CorpusRun:
                     else:
                         sink.write(result.output)
                     self._take(result, rejects)
-                    manifest.appended(result.index, sink.bytes)
+                    rejects.flush()
+                    manifest.appended(
+                        result.index,
+                        sink.bytes,
+                        rejects.tell(),
+                        self.reject_count,
+                        self.line_offset,
+                    )
                     progress.update(result.stats)
             sink.finish()
         finally:
@@ -439,7 +495,18 @@ def run_corpus(cleaner: Cleaner, opts: CorpusOptions) -> tuple[Stats, float, str
     """Run corpus mode; returns the counts, the seconds taken and the rejects path."""
     baseline = load_baseline(opts.health_baseline) if opts.health_baseline else None
     run = CorpusRun(cleaner, opts)
-    stats = run.run()
+    try:
+        stats = run.run()
+    except KeyboardInterrupt:
+        if not opts.quiet:
+            seconds = time.perf_counter() - run.started
+            sys.stderr.write(run.stats.summary(seconds, None))
+            where = f" (kept in {opts.output}.parts)" if opts.output else ""
+            sys.stderr.write(
+                f"clean: interrupted; the finished chunks are kept{where}: "
+                "run the same command with --resume to continue\n"
+            )
+        raise
     seconds = time.perf_counter() - run.started
     rejects = run.rejects_path if stats.rejects else None
     health = publisher_health(stats, cleaner.ruleset, baseline)
