@@ -402,6 +402,11 @@ def quality_main(argv: Sequence[str]) -> int:
         help="the common pack alone: no publisher packs, no detection, no URL",
     )
     p.add_argument("--no-url", action="store_true", help="do not pass page URLs")
+    p.add_argument(
+        "--html",
+        action="store_true",
+        help="clean each page's html field (HTML mode) instead of its scraped_text",
+    )
     p.add_argument("--by", choices=("language", "publisher"), help="add a breakdown")
     p.add_argument("--baseline", action="store_true", help="also score no cleaning at all")
     p.add_argument(
@@ -418,12 +423,13 @@ def quality_main(argv: Sequence[str]) -> int:
     if args.baseline:
         out += ["No cleaning:", "", quality.report(quality.run(None, pages), lost=False)]
     label = "Common pack alone" if args.generic else "All packs"
+    if args.html:
+        label = "HTML mode, generic stage and common pack" if args.generic else "HTML mode"
+    use_url = not (args.generic or args.no_url)
     out += [
         f"{label}:",
         "",
-        quality.report(
-            quality.run(cleaner, pages, use_url=not (args.generic or args.no_url)), by=args.by
-        ),
+        quality.report(quality.run(cleaner, pages, use_url=use_url, html=args.html), by=args.by),
     ]
     text = "\n".join(out)
     sys.stdout.write(text)

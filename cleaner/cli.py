@@ -126,6 +126,19 @@ def _main_parser() -> argparse.ArgumentParser:
         help="list each removal on stderr: line, rule id, category, action, text",
     )
     out.add_argument("--diff", action="store_true", help="print a unified diff, not the text")
+    out.add_argument(
+        "--html",
+        action="store_true",
+        help="inputs are HTML pages (automatic for .html and .htm files); "
+        "--explain also lists the nodes removed",
+    )
+    out.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="for HTML input: plain lines (default) or Markdown-like, with heading, "
+        "list and quote markers",
+    )
     corpus = p.add_argument_group(
         "corpus mode (JSONL/NDJSON .gz .zst, Parquet, folders; on with -o or such inputs)"
     )
@@ -142,6 +155,12 @@ def _main_parser() -> argparse.ArgumentParser:
     )
     corpus.add_argument("--output-format", choices=("jsonl", "parquet", "text", "folder"))
     _add_field_options(corpus)
+    corpus.add_argument(
+        "--html-field",
+        metavar="NAME",
+        help="record field with the page's HTML: cleaned into the text field "
+        "(records without it are cleaned from their text field)",
+    )
     corpus.add_argument(
         "--annotate",
         metavar="FIELD",
@@ -454,6 +473,9 @@ def _run_clean(argv: Sequence[str]) -> int:
     if _corpus_mode(args, inputs):
         return _run_corpus(args, cleaner, inputs)
     for name in inputs:
+        if args.html or name.lower().endswith((".html", ".htm")):
+            _clean_html_input(args, cleaner, name)
+            continue
         text = _read(name, args.errors)
         result = cleaner.clean(
             text, url=args.url, publisher=args.publisher, date=args.date, language=args.language
@@ -476,6 +498,43 @@ def _run_clean(argv: Sequence[str]) -> int:
                 out += "\r\n" if "\r\n" in out else "\n"  # end the way its lines end
             _write(sys.stdout, out)
     return EXIT_OK
+
+
+def _clean_html_input(args: argparse.Namespace, cleaner: Cleaner, name: str) -> None:
+    """One HTML page: bytes in (the page's own encoding), article text out."""
+    from cleaner.html import explain_nodes
+
+    if name == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        if Path(name).is_dir():
+            raise InputError(f"{name}: is a directory")
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            raise InputError(f"{name}: {exc.strerror or exc}") from exc
+    result = cleaner.clean_html(
+        data,
+        url=args.url,
+        publisher=args.publisher,
+        date=args.date,
+        language=args.language,
+        output=args.format,
+    )
+    label = "<stdin>" if name == "-" else name
+    if args.explain:
+        _write(sys.stderr, explain(result.result, label) + explain_nodes(result))
+    if args.diff:
+        diff = difflib.unified_diff(
+            result.lines.split("\n"),
+            result.text.split("\n"),
+            fromfile=f"a/{label} (page lines)",
+            tofile=f"b/{label}",
+            lineterm="",
+        )
+        _write(sys.stdout, "".join(d + "\n" for d in diff))
+    elif result.text:
+        _write(sys.stdout, result.text + "\n")
 
 
 def _corpus_mode(args: argparse.Namespace, inputs: list[str]) -> bool:
@@ -517,6 +576,7 @@ def _run_corpus(args: argparse.Namespace, cleaner: Cleaner, inputs: list[str]) -
             date=args.date_field or None,
             language=args.language_field or None,
             annotate=args.annotate,
+            html=args.html_field or None,
         ),
         workers=args.workers,
         chunk_bytes=max(4096, int(args.chunk_mb * (1 << 20))),

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cleaner import fast, hsscan, reference
 from cleaner.compiled import CompiledIndex
@@ -24,6 +24,9 @@ from cleaner.model import Document, Notice, PackSource, Result
 from cleaner.passes import BudgetExceededError, LineMatcher, Work, run_passes
 from cleaner.ruleset import RuleSet
 from cleaner.selection import select_packs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cleaner.html import HtmlResult
 
 EngineName = Literal["fast", "reference"]
 
@@ -321,6 +324,20 @@ class Cleaner:
                 )
             else:
                 raise InputError(f"cannot clean a {type(doc).__name__}")
+
+    def clean_html(
+        self,
+        html: str | bytes,
+        url: str | None = None,
+        publisher: str | None = None,
+        date: dt.date | str | None = None,
+        language: str | None = None,
+        output: Literal["text", "markdown"] = "text",
+    ) -> HtmlResult:
+        """Clean a page: its article lines, then the text rules (see :mod:`cleaner.html`)."""
+        from cleaner.html import clean_html
+
+        return clean_html(self, html, url, publisher, date, language, output)
 
 
 _SCANNERS: dict[str, HyperscanScanner] = {}

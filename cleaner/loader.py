@@ -17,6 +17,7 @@ import regex
 import yaml
 
 from cleaner.errors import Problem
+from cleaner.htmlrules import read_html_section
 from cleaner.matchers import compile_matcher
 from cleaner.model import (
     ACTIONS,
@@ -182,10 +183,10 @@ class _PackParser:
         sources = self._str_list(top, "sources")
         rules = self._rules(top)
         examples = self._examples(top)
-        html = self._plain(top["html"]) if "html" in top else None
-        if html is not None and not isinstance(html, dict):
-            r.error(top["html"], "html must be a mapping")
-            html = None
+        html = None
+        if "html" in top:
+            taken = {name for rule in rules for name in (rule.slug, *rule.aliases)}
+            html = read_html_section(r, top["html"], self.pack_id, taken, self._example)
         return Pack(
             id=self.pack_id,
             publisher=publisher or self.pack_id,
@@ -227,18 +228,6 @@ class _PackParser:
             self.r.error(node, f"{what} '{value}' is not one of: {', '.join(choices)}{extra}")
             return None
         return value
-
-    def _plain(self, node: yaml.Node) -> object:
-        """Plain data (strings, lists, mappings) for sections a later stage validates."""
-        if isinstance(node, yaml.MappingNode):
-            keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
-            m = self.r.mapping(node, keys, "html")
-            return {k: self._plain(v) for k, v in (m or {}).items()}
-        if isinstance(node, yaml.SequenceNode):
-            return [self._plain(v) for v in self.r.sequence(node, "html") or ()]
-        if isinstance(node, yaml.ScalarNode) and self.r.check_tag(node):
-            return node.value
-        return None
 
     # -- fingerprints --------------------------------------------------------------------
     def _fingerprints(

@@ -137,6 +137,39 @@ class Example:
 
 
 @dataclass(frozen=True, slots=True)
+class HtmlRule:
+    """A pack's HTML rule: the nodes its CSS selectors match go before the text stage.
+
+    Selectors are checked when the pack loads (Lexbor's selector syntax); ``id`` is global
+    (``pack/slug``) and shares the pack's namespace with its text rules.
+    """
+
+    id: str
+    pack: str
+    selectors: tuple[str, ...]
+    category: Category
+    why: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlSpec:
+    """A pack's ``html:`` section: node removals, where the article is, and examples.
+
+    ``root`` lists selectors for the article's container, first match wins; without one
+    (or when none matches) the generic stage finds it. ``keep`` lists selectors of nodes the
+    generic stage must not take for boilerplate (a site that marks article paragraphs with
+    a ``paywall`` class). Examples are pages (``input`` is HTML) with the text that must
+    come out.
+    """
+
+    root: tuple[str, ...] = ()
+    rules: tuple[HtmlRule, ...] = ()
+    examples: tuple[Example, ...] = ()
+    keep: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Pack:
     """One rule pack: one YAML file, one publisher (or a shared / wire pack)."""
 
@@ -150,7 +183,7 @@ class Pack:
     sources: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     examples: tuple[Example, ...] = ()
-    html: Mapping[str, object] | None = None
+    html: HtmlSpec | None = None
     path: str = ""
     origin: Literal["builtin", "user"] = "builtin"
     fingerprint_locations: tuple[Location, ...] = ()

@@ -181,14 +181,22 @@ def load_pages(path: str | Path) -> list[dict[str, Any]]:
 
 
 def run(
-    cleaner: Cleaner | None, pages: Iterable[dict[str, Any]], use_url: bool = True
+    cleaner: Cleaner | None,
+    pages: Iterable[dict[str, Any]],
+    use_url: bool = True,
+    html: bool = False,
 ) -> list[PageScore]:
-    """Score a cleaner (None: no cleaning) on the pages' scraped text."""
+    """Score a cleaner (None: no cleaning) on the pages' scraped text, or with ``html`` on
+    their ``html`` field through :meth:`Cleaner.clean_html`."""
     scores = []
     for page in pages:
-        text = page.get("scraped_text") or ""
-        if cleaner is not None:
-            text = cleaner.clean(text, url=page.get("url") if use_url else None).text
+        url = page.get("url") if use_url else None
+        if html and cleaner is not None:
+            text = cleaner.clean_html(page.get("html") or "", url=url).text
+        else:
+            text = page.get("scraped_text") or ""
+            if cleaner is not None:
+                text = cleaner.clean(text, url=url).text
         scores.append(score_page(page, text))
     return scores
 

@@ -100,11 +100,14 @@ def run_example(cleaner: Cleaner, ex: Example) -> Outcome:
 
 
 def run_examples(cleaner: Cleaner, packs: Iterable[str] | None = None) -> list[Outcome]:
-    """Run the examples of the given packs (all loaded packs by default), in file order."""
+    """Run the examples of the given packs (all loaded packs by default), in file order,
+    then their ``html:`` examples (:func:`cleaner.htmlrules.run_html_examples`)."""
+    from cleaner.htmlrules import run_html_examples
+
     wanted = None if packs is None else set(packs)
     return [
         run_example(cleaner, ex)
         for pack in cleaner.ruleset.packs
         if wanted is None or pack.id in wanted
         for ex in pack.examples
-    ]
+    ] + run_html_examples(cleaner, wanted)

@@ -31,6 +31,7 @@ class Fields:
     date: str | None = "date"
     language: str | None = "language"
     annotate: str | None = None
+    html: str | None = None  # a field with the page's HTML, cleaned into the text field
 
 
 class RejectError(Exception):
@@ -71,6 +72,8 @@ def _known_publisher(cleaner: Cleaner, name: str | None) -> str | None:
 
 def clean_fields(cleaner: Cleaner, record: dict[str, Any], fields: Fields) -> Result:
     """Clean a parsed record in place; raises RejectError when it cannot be cleaned."""
+    if fields.html is not None and isinstance(record.get(fields.html), str):
+        return _clean_html_field(cleaner, record, fields)
     text = record.get(fields.text)
     if fields.text not in record:
         raise RejectError(f"no field '{fields.text}'")
@@ -91,6 +94,32 @@ def clean_fields(cleaner: Cleaner, record: dict[str, Any], fields: Fields) -> Re
     if fields.annotate:
         record[fields.annotate] = annotation(result)
     return result
+
+
+def _clean_html_field(cleaner: Cleaner, record: dict[str, Any], fields: Fields) -> Result:
+    """``--html-field``: the page's article goes into the text field; the annotation also
+    lists the nodes removed (rule id, category, selector)."""
+    assert fields.html is not None
+    try:
+        page = cleaner.clean_html(
+            record[fields.html],
+            url=_str_or_none(record, fields.url),
+            publisher=_known_publisher(cleaner, _str_or_none(record, fields.publisher)),
+            date=_str_or_none(record, fields.date),
+            language=_str_or_none(record, fields.language),
+        )
+    except CleanerError as exc:
+        raise RejectError(f"{type(exc).__name__}: {exc}") from exc
+    record[fields.text] = page.text
+    if fields.annotate:
+        record[fields.annotate] = {
+            **annotation(page.result),
+            "nodes": [
+                {"rule": n.rule_id, "category": n.category, "selector": n.selector}
+                for n in page.nodes
+            ],
+        }
+    return page.result
 
 
 def _loads(raw: bytes) -> Any:

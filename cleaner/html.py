@@ -1,0 +1,1159 @@
+"""HTML mode: from a page to its article lines, then the text rules.
+
+Why a stage of its own: a quarter of an article's lines (headings, lists) never reach a
+scraper's ``<p>``-only text, and most boilerplate is easier to see in the page, where a
+share bar is ``<div class="share">`` and a teaser list is a ``<ul>`` of links, than in the
+lines it leaves behind. The steps, each reported like a text rule:
+
+1. **Decode** bytes: a byte-order mark, then ``<meta charset>``, then UTF-8 if the bytes
+   are valid UTF-8, then charset-normalizer (:func:`decode_html`).
+2. **Parse** with selectolax (Lexbor), drop what is never text (script, style, noscript,
+   template, svg, iframe, form controls).
+3. **Pack rules**: the ``html:`` section of each applicable pack removes nodes by CSS
+   selector, with rule ids (:mod:`cleaner.htmlrules`), and may name the article root.
+4. **Generic stage**, one walk over ``<body>``: block elements become candidate lines;
+   nav, aside, forms, footers, hidden elements and class/id hints of boilerplate (share,
+   newsletter, related, promo, comments, cookie, subscribe, advert...) are flagged. Unless a
+   pack named the root, the article root is the element whose lines are most article-like
+   (long, sentence-like, few links) against the rest. Flagged nodes inside the root go,
+   except one that holds most of the root's text (a wrapper, not a widget); so do lines
+   that are mostly link text and the page title.
+5. **Lines** (one per paragraph, heading, list item, blockquote paragraph, table row;
+   ``<br>`` starts a new line) go through :meth:`cleaner.Cleaner.clean` with the same
+   context, so every text rule applies with its usual provenance.
+
+Every node removed in 3-4 is a :class:`NodeRemoval` with the rule id (``pack/slug``) or
+generic reason (``generic/share``), the selector that matched and an excerpt.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from cleaner.errors import InputError
+from cleaner.model import AppliedPack, Category, Notice, Removal, Result
+
+if TYPE_CHECKING:  # pragma: no cover
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+    from cleaner.engine import Cleaner
+    from cleaner.model import HtmlRule
+
+OutputFormat = Literal["text", "markdown"]
+FORMATS: tuple[str, ...] = ("text", "markdown")
+
+#: Longest excerpt of a removed node kept in a report.
+EXCERPT = 80
+
+
+# -- results ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class NodeRemoval:
+    """One node removed from the page before the text stage, and why.
+
+    ``rule_id`` is a pack rule (``faz/html-teaser-box``) or a generic reason
+    (``generic/share``); ``selector`` is what matched (a pack's CSS selector, or the
+    generic test with the node's tag, id and classes); ``excerpt`` is the start of its text.
+    """
+
+    rule_id: str
+    category: Category
+    selector: str
+    excerpt: str
+    chars: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlResult:
+    """What cleaning one page returns: the text-stage :class:`Result` and the node removals.
+
+    ``text`` is the article (Markdown-like with ``format="markdown"``); ``packs``,
+    ``removals`` and ``warnings`` are the text stage's, whose line numbers refer to
+    :attr:`lines`, the text extracted from the page. ``nodes`` lists what went before that,
+    ``root`` says where the article was found, ``encoding`` how bytes were read and ``url``
+    which URL chose the packs (the caller's, else the page's canonical link).
+    """
+
+    result: Result
+    nodes: tuple[NodeRemoval, ...] = ()
+    root: str = ""
+    encoding: str = ""
+    lines: str = ""
+    format: OutputFormat = "text"
+    text: str = ""
+    url: str | None = None
+
+    @property
+    def packs(self) -> tuple[AppliedPack, ...]:
+        return self.result.packs
+
+    @property
+    def removals(self) -> tuple[Removal, ...]:
+        return self.result.removals
+
+    @property
+    def warnings(self) -> tuple[Notice, ...]:
+        return self.result.warnings
+
+    @property
+    def pack_ids(self) -> tuple[str, ...]:
+        return self.result.pack_ids
+
+
+# -- decoding ---------------------------------------------------------------------------------
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""",
+    re.IGNORECASE,
+)
+#: Labels browsers read as another encoding (WHATWG Encoding Standard): a page that says
+#: latin-1 is decoded as windows-1252 by every browser, so its author saw that.
+_WHATWG = {
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "windows-1252": "cp1252",
+    "x-sjis": "shift_jis",
+    "gb2312": "gbk",
+    "x-gbk": "gbk",
+    "tis-620": "cp874",
+    "iso-8859-9": "cp1254",
+    "utf8": "utf-8",
+    "unicode-1-1-utf-8": "utf-8",
+}
+#: How far into the page ``<meta charset>`` is looked for (browsers prescan 1024 bytes;
+#: real pages put a long head of comments and scripts first).
+_PRESCAN = 4096
+
+
+def _codec(label: str) -> str | None:
+    label = label.strip().lower()
+    label = _WHATWG.get(label, label)
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    # a page cannot declare itself in UTF-16 in ASCII-compatible bytes: browsers use UTF-8
+    return "utf-8" if name.startswith("utf-16") or name.startswith("utf-32") else name
+
+
+def decode_html(data: bytes | str) -> tuple[str, str]:
+    """The page as text and the encoding it was read in.
+
+    Order: a byte-order mark; ``<meta charset>`` (or ``http-equiv`` content) in the first
+    4 KB; UTF-8 when the bytes are valid UTF-8; else charset-normalizer's best guess.
+    Undecodable bytes become U+FFFD: a page is read the way a browser reads it, never refused.
+
+    >>> decode_html(b'<meta charset="iso-8859-1"><p>caf\\xe9</p>')
+    ('<meta charset="iso-8859-1"><p>café</p>', 'cp1252')
+    >>> decode_html('\\ufeff<p>x</p>')
+    ('<p>x</p>', 'str')
+    """
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff"), "str"
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise InputError(f"html must be str or bytes, not {type(data).__name__}")
+    data = bytes(data)
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, "replace"), name
+    match = _META_CHARSET.search(data, 0, _PRESCAN)
+    declared = _codec(match.group(1).decode("ascii", "replace")) if match else None
+    if declared is not None:
+        return data.decode(declared, "replace"), declared
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    name = (best.encoding if best is not None else None) or "cp1252"
+    return data.decode(name, "replace"), name
+
+
+# -- the walk ---------------------------------------------------------------------------------
+#: Never text: removed before anything else (not reported; they hold code, not words).
+JUNK_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "video",
+    "audio",
+    "map",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "option",
+    "label",
+    "dialog",
+)
+_SKIP = frozenset(("-comment", "head", "title", "meta", "link", "base", "img", "picture", "source"))
+_JUNK = frozenset(JUNK_TAGS) | _SKIP
+BLOCK_TAGS = frozenset(
+    (
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
+    )
+)
+_CELLS = frozenset(("td", "th"))
+HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+
+#: Tags that are boilerplate wherever they stand outside the article root, and inside it
+#: too (a ``<nav>`` in an article is a table of contents or a pager, never prose).
+_TAG_FLAGS: dict[str, tuple[str, Category]] = {
+    "nav": ("nav", "navigation"),
+    "aside": ("aside", "related-link"),
+    "form": ("form", "other"),
+    "footer": ("footer", "navigation"),
+    "menu": ("nav", "navigation"),
+    "figcaption": ("caption", "photo-credit"),
+}
+_ROLE_FLAGS: dict[str, tuple[str, Category]] = {
+    "navigation": ("nav", "navigation"),
+    "complementary": ("aside", "related-link"),
+    "contentinfo": ("footer", "navigation"),
+    "search": ("form", "other"),
+    "dialog": ("hidden", "other"),
+    "alertdialog": ("hidden", "other"),
+    "menu": ("nav", "navigation"),
+    "menubar": ("nav", "navigation"),
+}
+
+#: Class and id words of boilerplate containers, by generic reason. A word matches at the
+#: start of a class token (``share`` in ``c-share-bar``, ``socialShare``, ``shareTools``).
+HINTS: dict[str, tuple[tuple[str, ...], Category]] = {
+    "share": (("share", "sharing", "social", "sociallinks", "addthis", "sharethis"), "social"),
+    "newsletter": (("newsletter", "subscri", "signup", "sign-up", "optin", "nl-"), "newsletter"),
+    "related": (
+        (
+            "related",
+            "recommend",
+            "more-stories",
+            "morestories",
+            "read-more",
+            "readmore",
+            "read-next",
+            "readnext",
+            "most-read",
+            "mostread",
+            "most-popular",
+            "mostpopular",
+            "trending",
+            "outbrain",
+            "taboola",
+            "also-read",
+            "further-reading",
+            "teaser-list",
+            "tags",
+            "tag-list",
+            "taglist",
+            "keywords",
+        ),
+        "related-link",
+    ),
+    "promo": (("promo", "sponsor", "affiliate"), "promo"),
+    "comments": (("comment", "disqus", "discussion", "reactions", "respond"), "comment-prompt"),
+    "cookie": (("cookie", "consent", "gdpr", "privacy-banner", "cmp-"), "cookie"),
+    "advert": (
+        (
+            "advert",
+            "adsbygoogle",
+            "adslot",
+            "ad-slot",
+            "adunit",
+            "ad-unit",
+            "ad-container",
+            "adcontainer",
+            "ad-wrapper",
+            "adwrapper",
+            "dfp",
+            "google-ad",
+            "banner",
+            "billboard",
+        ),
+        "advertisement",
+    ),
+    "nav": (
+        (
+            "nav",
+            "menu",
+            "breadcrumb",
+            "pagination",
+            "pager",
+            "skip-link",
+            "sidebar",
+            "masthead",
+            "site-header",
+            "site-footer",
+            "footer",
+            "toolbar",
+        ),
+        "navigation",
+    ),
+    "paywall": (("paywall", "regwall", "piano", "premium-teaser"), "paywall"),
+    "byline": (
+        ("byline", "author", "dateline", "timestamp", "publish-date", "article-meta"),
+        "byline",
+    ),
+    "caption": (("caption", "credit", "copyright", "photo-credit"), "photo-credit"),
+    "hidden": (
+        ("sr-only", "visually-hidden", "visuallyhidden", "screen-reader"),
+        "other",
+    ),
+}
+#: Words that count only as a whole class token: ``ad`` (not ``header``), ``hidden`` (not
+#: ``hidden-xs``, which hides on small screens only).
+_SHORT_AD = re.compile(r"(?<![a-z0-9])ads?(?![a-z0-9])")
+_HIDDEN = re.compile(r"(?<![a-z0-9-])(?:is-|u-)?hidden(?![a-z0-9-])")
+_HINT_WORDS = {word: reason for reason, (words, _) in HINTS.items() for word in words}
+_HINT_RE = re.compile(
+    r"(?<![a-z0-9])(?:"
+    + "|".join(sorted((re.escape(w) for w in _HINT_WORDS), key=len, reverse=True))
+    + ")"
+)
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HINT_EXCEPT = re.compile(
+    r"(?<![a-z0-9])(?:commentary|article-?body|story-?body|post-?content|entry-?content|"
+    r"navigation-?content|main)(?![a-z0-9])"
+)
+
+
+def hint_of(attrs: str) -> str | None:
+    """The generic reason a class/id string names boilerplate, or None.
+
+    >>> hint_of("c-share-bar"), hint_of("socialShare"), hint_of("article-body")
+    ('share', 'share', None)
+    >>> hint_of("ad-slot top"), hint_of("header"), hint_of("loaded")
+    ('advert', None, None)
+    >>> hint_of("is-hidden"), hint_of("hidden-xs")
+    ('hidden', None)
+    """
+    low = _CAMEL.sub(r"\1-\2", attrs).lower()
+    if _HINT_EXCEPT.search(low):
+        return None
+    m = _HINT_RE.search(low)
+    if m:
+        return _HINT_WORDS[m.group(0)]
+    if _SHORT_AD.search(low):
+        return "advert"
+    if _HIDDEN.search(low):
+        return "hidden"
+    return None
+
+
+@dataclass(slots=True)
+class Block:
+    """One candidate line: a paragraph, heading, list item, table row or loose text."""
+
+    text: str
+    tag: str  # the block element that holds it ('p', 'h2', 'li', 'tr', 'div', ...)
+    links: int  # characters inside <a>
+    marker: str = ""  # Markdown-like prefix: '## ', '- ', '1. ', '> '
+    path: tuple[int, ...] = ()  # element ids from the walk's start down (full walks only)
+
+
+_HINT_CACHE: dict[str, str | None] = {}
+
+
+def flag_of(tag: str, attrs: dict[str, str | None]) -> str | None:
+    """The generic reason an element is boilerplate (its tag, role, state or class/id)."""
+    if not attrs:
+        return _TAG_FLAGS[tag][0] if tag in _TAG_FLAGS else None
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return "hidden"
+    style = attrs.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return "hidden"
+    if tag in _TAG_FLAGS:
+        return _TAG_FLAGS[tag][0]
+    role = attrs.get("role")
+    if role and role in _ROLE_FLAGS:
+        return _ROLE_FLAGS[role][0]
+    cls, ident = attrs.get("class"), attrs.get("id")
+    if not cls and not ident:
+        return None
+    names = f"{cls or ''} {ident or ''}"
+    try:
+        return _HINT_CACHE[names]
+    except KeyError:
+        if len(_HINT_CACHE) > 100_000:
+            _HINT_CACHE.clear()
+        hint = _HINT_CACHE[names] = hint_of(names)
+        return hint
+
+
+def _describe(node: LexborNode, tag: str | None = None) -> str:
+    """A CSS-like name for a node: ``div#main.article-body``."""
+    attrs = node.attributes
+    out = tag or node.tag or "?"
+    ident = (attrs.get("id") or "").split()
+    if ident:
+        out += "#" + ident[0]
+    cls = (attrs.get("class") or "").split()
+    out += "".join("." + c for c in cls[:3])
+    return out
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 3] + "..."
+
+
+def _node_text(node: LexborNode) -> str:
+    return node.text(deep=True, separator=" ", strip=False)
+
+
+#: Deeper than this, a subtree's text is taken whole (C speed, no recursion): broken markup
+#: can nest thousands of unclosed elements.
+MAX_DEPTH = 250
+
+
+_NONE: frozenset[int] = frozenset()
+
+
+class _Walker:
+    """Turns a subtree into blocks (candidate lines).
+
+    With ``skip`` on, flagged elements are skipped with their subtree and reported, unless
+    they hold at least ``WRAPPER_SHARE`` of ``total`` characters (a wrapper around the
+    article, not a widget); with it off, every element is numbered and flagged in
+    ``elements`` and every block keeps its path, for :func:`choose_root`.
+    """
+
+    def __init__(
+        self, *, skip: bool, total: int = 0, br_lines: bool = True, keep: frozenset[int] = _NONE
+    ) -> None:
+        self.keep = keep
+        self.blocks: list[Block] = []
+        self.skip = skip
+        self.total = total
+        self.br_lines = br_lines
+        self.removed: list[tuple[LexborNode, str, str, int]] = []
+        self.elements: list[tuple[LexborNode, str, str | None, int]] = []
+        self._buf: list[str] = []
+        self._links = 0
+        self._in_link = 0
+        self._path: list[int] = []
+        self._block_tags: list[str] = ["body"]
+        self._lists: list[list[int]] = []  # [is_ordered, count] per open list
+
+    def walk(self, node: LexborNode) -> _Walker:
+        tag = node.tag or "body"
+        if not self.skip:
+            self.elements.append((node, tag, None, 0))
+            self._path.append(0)
+        self._flush()
+        self._block_tags.append(tag if tag in BLOCK_TAGS else "div")
+        self._rec(node, 0)
+        self._flush()
+        self._block_tags.pop()
+        return self
+
+    def _flush(self) -> None:
+        if not self._buf:
+            return
+        text = " ".join("".join(self._buf).split())
+        self._buf.clear()
+        links, self._links = self._links, 0
+        if text:
+            path = () if self.skip else tuple(self._path)
+            self.blocks.append(Block(text, self._block_tags[-1], min(links, len(text)), "", path))
+
+    def _rec(self, node: LexborNode, depth: int) -> None:
+        buf = self._buf
+        for child in node.iter(include_text=True):
+            tag = child.tag or ""
+            if tag == "-text":
+                text = child.text_content
+                if text:
+                    buf.append(text)
+                    if self._in_link:
+                        self._links += len(text)
+                continue
+            if tag in _JUNK:
+                continue
+            if tag == "br":
+                if self.br_lines:
+                    self._flush()
+                else:
+                    buf.append(" ")
+                continue
+            flag = flag_of(tag, child.attributes)
+            if flag is not None and self.keep and child.mem_id in self.keep:
+                flag = None
+            if flag is not None and self.skip:
+                chars = len(_node_text(child).strip())
+                if not (self.total and chars >= WRAPPER_SHARE * self.total) and not (
+                    flag in PROSE_MAY_KEEP and _prose(child, chars)
+                ):
+                    if chars:
+                        self.removed.append((child, tag, flag, chars))
+                    continue
+            if depth >= MAX_DEPTH:
+                buf.append(" " + _node_text(child) + " ")
+                continue
+            if not self.skip:
+                self._path.append(len(self.elements))
+                self.elements.append((child, tag, flag, depth + 1))
+            if tag in BLOCK_TAGS:
+                self._flush()
+                self._block_tags.append(tag)
+                if tag in _LISTS:
+                    self._lists.append([tag == "ol", 0])
+                self._rec(child, depth + 1)
+                start = len(self.blocks)
+                self._flush()
+                if len(self.blocks) > start:
+                    self._mark(self.blocks[-1], tag)
+                self._block_tags.pop()
+                if tag in _LISTS:
+                    self._lists.pop()
+            elif tag in _CELLS:
+                buf.append(" ")
+                self._rec(child, depth + 1)
+                buf.append(" ")
+            elif tag == "a":
+                self._in_link += 1
+                self._rec(child, depth + 1)
+                self._in_link -= 1
+            else:
+                self._rec(child, depth + 1)
+            if not self.skip:
+                self._path.pop()
+
+    def _mark(self, block: Block, tag: str) -> None:
+        if tag in HEADINGS:
+            block.marker = "#" * int(tag[1]) + " "
+        elif tag == "li":
+            if self._lists and self._lists[-1][0]:
+                self._lists[-1][1] += 1
+                block.marker = f"{self._lists[-1][1]}. "
+            else:
+                block.marker = "- "
+        elif tag == "blockquote" or "blockquote" in self._block_tags:
+            block.marker = "> "
+
+
+_LISTS = frozenset(("ul", "ol", "menu"))
+
+# -- choosing the article -----------------------------------------------------------------------
+_SENTENCE_END = re.compile(r"[.!?…。:;\"'”“»«)\]]\s*$")
+#: Weight of a non-article line against an article-like one when choosing the root.
+BAD_WEIGHT = 1.5
+#: A flagged node is kept when it holds this share of the text around it (a wrapper).
+WRAPPER_SHARE = 0.5
+#: A line whose link text is this share of it is a link, not prose.
+LINK_LINE = 0.6
+#: Share of a paragraph's weight given to its ancestors, parent first (the last repeats).
+LEVEL_DECAY: tuple[float, ...] = (1.0, 0.7, 0.5, 0.35, 0.25, 0.18, 0.12, 0.08)
+#: At most this many paragraphs between the title and the body are taken as the lead.
+LEAD_PARAGRAPHS = 2
+#: Paragraphs outside the body are rescued from its nearest ancestor that adds at most
+#: this share of the body's prose, with at most RESCUE_BAD of other text per unit of prose.
+RESCUE_MAX = 1.0
+RESCUE_BAD = 0.5
+#: A flagged element holding this many characters of prose, and this share of prose in
+#: its text, is article after all (unless it is a comment thread or a list of teasers).
+PROSE_KEEP = 400
+PROSE_SHARE = 0.6
+PROSE_MAY_KEEP = frozenset(
+    (
+        "paywall",
+        "hidden",
+        "promo",
+        "advert",
+        "nav",
+        "byline",
+        "caption",
+        "aside",
+        "form",
+        "footer",
+        "newsletter",
+        "cookie",
+    )
+)
+#: A sibling of the body's container with this share of its score is part of the body.
+SIBLING_SHARE = 0.3
+#: Below this many characters of article-like paragraphs, the page is walked whole.
+MIN_PROSE = 200
+
+
+def goodness(text: str, links: int, tag: str) -> float:
+    """How article-like a line is: long, sentence-like, few links (0 for none of that)."""
+    n = len(text)
+    if n < 40 or links > 0.3 * n:
+        return 0.0
+    w = float(n)
+    if _SENTENCE_END.search(text) is None:
+        w *= 0.5
+    if tag in ("li", "td", "tr", "dd", "dt"):
+        w *= 0.5
+    return w
+
+
+def _best(good: Sequence[float], bad: Sequence[float], depth: Sequence[int], skip: set[int]) -> int:
+    best, best_score = -1, float("-inf")
+    for i, g in enumerate(good):
+        if not g or i in skip:
+            continue
+        score = g - BAD_WEIGHT * bad[i]
+        if score > best_score or (score == best_score and depth[i] > depth[best]):
+            best, best_score = i, score
+    return best
+
+
+def paragraph_roots(body: LexborNode) -> list[LexborNode]:
+    """The article root from the page's ``<p>`` elements alone (C-speed selection, then one
+    step up the tree per element seen); None when the page has too little prose in ``<p>``."""
+    body_id = body.mem_id
+    index: dict[int, int] = {}  # mem_id -> position in the lists below
+    nodes: list[LexborNode] = []
+    flags: list[str | None] = []
+    depth: list[int] = []
+    linked: list[bool] = []
+    chains: list[tuple[int, ...]] = []
+    paras: list[tuple[tuple[int, ...], float, int]] = []
+
+    def chain_of(node: LexborNode | None) -> tuple[int, ...]:
+        climb: list[LexborNode] = []
+        tail: tuple[int, ...] = ()
+        while node is not None:
+            known = index.get(node.mem_id)
+            if known is not None:
+                tail = chains[known]
+                break
+            climb.append(node)
+            if node.mem_id == body_id:
+                break
+            node = node.parent
+        for n in reversed(climb):
+            i = len(nodes)
+            index[n.mem_id] = i
+            tag = n.tag or ""
+            nodes.append(n)
+            flags.append(flag_of(tag, n.attributes))
+            depth.append(len(tail))
+            linked.append(tag == "a" or bool(tail and linked[tail[0]]))
+            tail = (i, *tail)
+            chains.append(tail)
+        return tail
+
+    total = 0.0
+    para_nodes: list[LexborNode] = []
+    titles: list[tuple[int, tuple[int, ...]]] = []  # (paragraphs before it, its chain)
+    for p in body.css("h1, p"):
+        if p.tag == "h1":
+            titles.append((len(paras), chain_of(p.parent)))
+            continue
+        text = " ".join(p.text(deep=True, separator="", strip=False).split())
+        if not text:
+            continue
+        chain = chain_of(p.parent)
+        if not chain:
+            continue
+        para_nodes.append(p)
+        links = 0
+        if len(text) >= 40:
+            links = sum(len(a.text(deep=True, separator="", strip=True)) for a in p.css("a"))
+        g = 0.0 if linked[chain[0]] else goodness(text, links, "p")
+        total += g
+        paras.append((chain, g, len(text)))
+    if total < MIN_PROSE:
+        return []
+    n = len(nodes)
+    good = [0.0] * n
+    for chain, g, _ in paras:
+        for i in chain:
+            good[i] += g
+    bad = [0.0] * n
+    for chain, g, chars in paras:
+        if not g:
+            for i in chain:
+                bad[i] += chars
+    flagged = {
+        i
+        for i in range(n)
+        if flags[i] is not None
+        and good[i] < WRAPPER_SHARE * total
+        and not (flags[i] in PROSE_MAY_KEEP and _prose_share(good[i], bad[i]))
+    }
+    good = [0.0] * n
+    bad = [0.0] * n
+    raw_good = [0.0] * n
+    raw_bad = [0.0] * n
+    decay = LEVEL_DECAY
+    for chain, g, chars in paras:
+        if flagged and not flagged.isdisjoint(chain):
+            continue
+        for level, i in enumerate(chain):
+            d = decay[level] if level < len(decay) else decay[-1]
+            if g:
+                good[i] += g * d
+                raw_good[i] += g
+            else:
+                bad[i] += chars * d
+                raw_bad[i] += chars
+    best = _best(good, bad, depth, flagged)
+    if best < 0:
+        return []
+    # an article cut into chunks (ads or teasers between them) repeats its container: take
+    # every element of the same tag and classes that holds prose, outside flagged parts
+    roots = [best]
+    sig = _signature(nodes[best])
+    if sig is not None:
+        above = set(chains[best])
+        for i in range(n):
+            if (
+                i in above
+                or not good[i]
+                or best in chains[i]
+                or (flagged and not flagged.isdisjoint(chains[i]))
+            ):
+                continue
+            if _similar(sig, _signature(nodes[i])) and not any(r in chains[i] for r in roots):
+                roots.append(i)
+    # its siblings that are prose too (a body continued after an inline box)
+    if len(chains[best]) > 1:
+        parent = chains[best][1]
+        for i in range(n):
+            ch = chains[i]
+            if (
+                len(ch) > 1
+                and ch[1] == parent
+                and i != best
+                and i not in roots
+                and good[i] >= SIBLING_SHARE * good[best]
+                and raw_good[i] >= 2 * raw_bad[i]
+                and flagged.isdisjoint(ch)
+            ):
+                roots.append(i)
+    nested = {r for r in roots if not set(roots).isdisjoint(chains[r][1:])}
+    roots = sorted(r for r in roots if r not in nested)
+    # paragraphs near the body but outside its container (a closing line after an ad
+    # slot): rescue those of the nearest ancestor that adds prose, not clutter
+    scope = best
+    for a in chains[best][1:]:
+        added = raw_good[a] - raw_good[best]
+        if added > RESCUE_MAX * raw_good[best] or raw_bad[a] - raw_bad[best] > RESCUE_BAD * added:
+            break
+        scope = a
+    picked: dict[int, LexborNode] = {}
+    root_set = set(roots)
+    loose: list[int] = []
+    for k, (chain, g, _) in enumerate(paras):
+        if root_set.isdisjoint(chain):
+            if g and scope in chain and flagged.isdisjoint(chain):
+                loose.append(k)
+        else:
+            for r in root_set.intersection(chain):
+                picked.setdefault(k, nodes[r])
+    if picked and loose:  # only gaps inside the body's span: what follows it is furniture
+        first, last = min(picked), max(picked)
+        for k in loose:
+            if first < k < last:
+                picked[k] = para_nodes[k]
+    for k in _lead(paras, titles, root_set, flagged):
+        picked.setdefault(k, para_nodes[k])
+    seen: set[int] = set()
+    out = []
+    for k in sorted(picked):
+        node = picked[k]
+        if node.mem_id not in seen:
+            seen.add(node.mem_id)
+            out.append(node)
+    return out
+
+
+def _lead(
+    paras: list[tuple[tuple[int, ...], float, int]],
+    titles: list[tuple[int, tuple[int, ...]]],
+    roots: set[int],
+    flagged: set[int],
+) -> list[int]:
+    """Paragraphs between the title and the article body: the lead (standfirst), which
+    pages set in the article's header, outside the body's container."""
+    first = next((k for k, (chain, _, _) in enumerate(paras) if not roots.isdisjoint(chain)), None)
+    if first is None:
+        return []
+    before = [(k, chain) for k, chain in titles if k <= first]
+    if not before:
+        return []
+    k0, title_chain = before[-1]
+    common = set(title_chain) & set(paras[first][0])
+    out = [
+        k
+        for k in range(k0, first)
+        if paras[k][1] and not common.isdisjoint(paras[k][0]) and flagged.isdisjoint(paras[k][0])
+    ]
+    return out[-LEAD_PARAGRAPHS:]
+
+
+def _prose_share(good: float, other: float) -> bool:
+    return good >= PROSE_KEEP and good >= PROSE_SHARE * (good + other)
+
+
+def _prose(node: LexborNode, chars: int) -> bool:
+    """Whether a flagged element is article prose after all (a paywalled second half, a
+    collapsed "read on" part): enough long, sentence-like paragraphs, and little else."""
+    if chars < PROSE_KEEP:
+        return False
+    good = 0.0
+    for p in node.css("p"):
+        text = " ".join(p.text(deep=True, separator="", strip=False).split())
+        links = sum(len(a.text(deep=True, separator="", strip=True)) for a in p.css("a"))
+        good += goodness(text, links, "p")
+    return _prose_share(good, chars - good)
+
+
+def _signature(node: LexborNode) -> tuple[str, frozenset[str]] | None:
+    cls = node.attributes.get("class")
+    if not cls:
+        return None
+    return node.tag or "", frozenset(cls.split())
+
+
+def _similar(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]] | None) -> bool:
+    if b is None or a[0] != b[0]:
+        return False
+    return len(a[1] & b[1]) * 2 >= max(len(a[1]), len(b[1]))
+
+
+def choose_root(w: _Walker) -> int:
+    """From a full walk: the element whose lines are most article-like against the rest."""
+    n = len(w.elements)
+    weights = [goodness(b.text, b.links, b.tag) for b in w.blocks]
+    total = sum(weights)
+    good = [0.0] * n
+    for b, g in zip(w.blocks, weights, strict=True):
+        for e in b.path:
+            good[e] += g
+    flagged = {
+        i
+        for i, (_, _, flag, _) in enumerate(w.elements)
+        if flag is not None and not (total and good[i] >= WRAPPER_SHARE * total)
+    }
+    good = [0.0] * n
+    bad = [0.0] * n
+    for b, g in zip(w.blocks, weights, strict=True):
+        if flagged and not flagged.isdisjoint(b.path):
+            continue
+        for e in b.path:
+            if g:
+                good[e] += g
+            else:
+                bad[e] += len(b.text)
+    best = _best(good, bad, [e[3] for e in w.elements], flagged)
+    return max(best, 0)
+
+
+@dataclass(slots=True)
+class Extraction:
+    """The outcome of the HTML stages for one page."""
+
+    blocks: list[Block]
+    nodes: list[NodeRemoval] = field(default_factory=list)
+    root: str = ""
+
+
+def _remove_nodes(
+    body: LexborNode, found: list[tuple[LexborNode, HtmlRule, str]], nodes: list[NodeRemoval]
+) -> None:
+    """Decompose matched nodes, outermost only: a node inside another match goes with it,
+    and no node is read after it was freed."""
+    ids = {n.mem_id for n, _, _ in found}
+    body_id = body.mem_id
+    outer: list[LexborNode] = []
+    for node, rule, sel in found:
+        mid = node.mem_id
+        if mid not in ids:
+            continue  # a second selector matched it: reported once
+        ids.discard(mid)
+        up = node.parent
+        while up is not None and up.mem_id != body_id and up.mem_id not in ids:
+            up = up.parent
+        if up is not None and up.mem_id in ids:
+            continue  # inside an outer match that is yet to be reported
+        text = _node_text(node)
+        nodes.append(NodeRemoval(rule.id, rule.category, sel, _excerpt(text), len(text.strip())))
+        outer.append(node)
+        ids.add(mid)
+    for node in outer:
+        node.decompose()
+
+
+def _inside(node: LexborNode, ids: set[int], body: LexborNode) -> bool:
+    """Whether an ancestor of ``node`` (below ``body``) is one of ``ids``."""
+    up = node.parent
+    while up is not None and up.mem_id != body.mem_id:
+        if up.mem_id in ids:
+            return True
+        up = up.parent
+    return False
+
+
+def extract(
+    tree: LexborHTMLParser,
+    rules: Sequence[HtmlRule] = (),
+    selectors: Sequence[str] = (),
+    br_lines: bool = True,
+    keep: Sequence[str] = (),
+) -> Extraction:
+    """Run the HTML stages on a parsed page: pack rules, generic stage, lines."""
+    nodes: list[NodeRemoval] = []
+    tree.strip_tags(list(JUNK_TAGS))
+    body = tree.body or tree.root
+    if body is None:
+        return Extraction([], nodes, "")
+    if rules:
+        found = [(n, rule, sel) for rule in rules for sel in rule.selectors for n in body.css(sel)]
+        if found:
+            _remove_nodes(body, found, nodes)
+    roots: list[LexborNode] = []
+    how = ""
+    for sel in selectors:  # the first selector that matches; all its matches, in order
+        matches = [n for n in body.css(sel) if n.text(strip=True)]
+        if matches:
+            ids = {n.mem_id for n in matches}
+            roots, how = [n for n in matches if not _inside(n, ids, body)], f"pack root {sel}"
+            break
+    if not roots:
+        roots, how = paragraph_roots(body), "paragraphs"
+    if not roots:
+        full = _Walker(skip=False, br_lines=br_lines).walk(body)
+        roots, how = [full.elements[choose_root(full)][0]], "all lines"
+    total = sum(len(_node_text(r).strip()) for r in roots)
+    kept = frozenset(n.mem_id for sel in keep for n in body.css(sel)) if keep else _NONE
+    w = _Walker(skip=True, total=total, br_lines=br_lines, keep=kept)
+    for r in roots:
+        w.walk(r)
+    desc = " + ".join(_describe(r) for r in roots[:3]) + (" ..." if len(roots) > 3 else "")
+    for node, tag, flag, chars in w.removed:
+        nodes.append(
+            NodeRemoval(
+                f"generic/{flag}",
+                _category_of(flag),
+                _describe(node, tag),
+                _excerpt(_node_text(node)),
+                chars,
+            )
+        )
+    out: list[Block] = []
+    title = True
+    for b in w.blocks:
+        if b.links >= LINK_LINE * len(b.text):
+            nodes.append(
+                NodeRemoval(
+                    "generic/link-line", "related-link", f"{b.tag} (links)", _excerpt(b.text)
+                )
+            )
+        elif b.tag == "h1" and title:
+            title = False
+            nodes.append(NodeRemoval("generic/title", "other", "h1", _excerpt(b.text)))
+        else:
+            out.append(b)
+    outside = len(_node_text(body).strip()) - total
+    if outside > 0:
+        nodes.append(NodeRemoval("generic/outside-article", "other", f"not in {desc}", "", outside))
+    return Extraction(out, nodes, f"{desc} ({how})")
+
+
+def _category_of(reason: str) -> Category:
+    if reason in HINTS:
+        return HINTS[reason][1]
+    for flags in (_TAG_FLAGS, _ROLE_FLAGS):
+        for name, category in flags.values():
+            if name == reason:
+                return category
+    return "other"
+
+
+def parse(html: str | bytes) -> LexborHTMLParser:
+    """Parse with Lexbor (imported here: text mode never pays for it)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    return LexborHTMLParser(html)
+
+
+def page_url(tree: LexborHTMLParser) -> str | None:
+    """The page's own idea of its URL: ``<link rel=canonical>``, else ``og:url``."""
+    for sel, attr in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
+        node = tree.css_first(sel)
+        value = (node.attributes.get(attr) or "").strip() if node is not None else ""
+        if value.startswith(("http://", "https://")):
+            return value
+    return None
+
+
+def _pack_rules(
+    cleaner: Cleaner, pack_ids: Sequence[str]
+) -> tuple[list[HtmlRule], list[str], list[str]]:
+    """The html rules, root selectors (of the first pack that has some) and keep selectors."""
+    rules: list[HtmlRule] = []
+    roots: list[str] = []
+    keep: list[str] = []
+    for pid in pack_ids:
+        spec = cleaner.ruleset.pack(pid).html
+        if spec is not None:
+            rules.extend(spec.rules)
+            keep.extend(spec.keep)
+            if not roots:
+                roots.extend(spec.root)
+    return rules, roots, keep
+
+
+def _markdown(blocks: Sequence[Block], text: str) -> str:
+    """Put heading, list and quote markers back on the lines the text stage kept.
+
+    Kept lines are the extracted lines in order, some dropped and some shortened by
+    ``strip`` rules, so each is matched to the next block whose text contains it.
+    """
+    out = []
+    i = 0
+    for line in text.split("\n"):
+        key = line.strip()
+        j = i
+        while j < len(blocks) and key and key not in blocks[j].text:
+            j += 1
+        if key and j < len(blocks):
+            out.append(blocks[j].marker + line)
+            i = j + 1
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def clean_html(
+    cleaner: Cleaner,
+    html: str | bytes,
+    url: str | None = None,
+    publisher: str | None = None,
+    date: dt.date | str | None = None,
+    language: str | None = None,
+    output: OutputFormat = "text",
+) -> HtmlResult:
+    """Clean one page (see the module docstring); what :meth:`Cleaner.clean_html` runs."""
+    from cleaner.selection import select_packs
+
+    if output not in FORMATS:
+        raise InputError(f"output must be one of {', '.join(FORMATS)}, not {output!r}")
+    text, encoding = decode_html(html)
+    # Lexbor reads UTF-8 bytes directly; handing it the bytes saves encoding the text again
+    source: str | bytes = html if encoding == "utf-8" and isinstance(html, bytes) else text
+    if isinstance(source, bytes) and source.startswith(b"\xef\xbb\xbf"):
+        source = source[3:]
+    opts = cleaner.options
+    tree = parse(source)
+    if url is None:
+        url = page_url(tree)
+    applied = select_packs(
+        cleaner.ruleset,
+        publisher=publisher,
+        url=url,
+        fingerprint_lines={},
+        common=opts.common,
+        only=opts.only,
+    )
+    done = [p.id for p in applied]
+    rules, roots, keep = _pack_rules(cleaner, done)
+    ex = extract(tree, rules, roots, keep=keep)
+    lines = "\n".join(b.text for b in ex.blocks)
+    result = cleaner.clean(lines, url=url, publisher=publisher, date=date, language=language)
+    # a pack found by its fingerprint lines may have html rules of its own: apply them too
+    more = [p.id for p in result.packs if p.id not in done]
+    if more and any(_pack_rules(cleaner, more)):
+        rules, roots, keep = _pack_rules(cleaner, done + more)
+        ex = extract(parse(source), rules, roots, keep=keep)
+        lines = "\n".join(b.text for b in ex.blocks)
+        result = cleaner.clean(lines, url=url, publisher=publisher, date=date, language=language)
+    out = _markdown(ex.blocks, result.text) if output == "markdown" else result.text
+    return HtmlResult(
+        result=result,
+        nodes=tuple(ex.nodes),
+        root=ex.root,
+        encoding=encoding,
+        lines=lines,
+        format=output,
+        text=out,
+        url=url,
+    )
+
+
+def explain_nodes(result: HtmlResult) -> str:
+    """The node part of ``--explain`` for a page: where the article was, what went."""
+    out = [f"  html: encoding {result.encoding}, article root {result.root or '(none)'}"]
+    if result.url:
+        out[0] += f", url {result.url}"
+    width = max((len(n.rule_id) for n in result.nodes), default=0)
+    for n in result.nodes:
+        out.append(
+            f"  node  {n.rule_id:<{width}}  {n.category:<14} {n.selector[:48]:<48} {n.excerpt}"
+        )
+    chars = sum(n.chars for n in result.nodes)
+    out.append(f"  {len(result.nodes)} node(s) removed, {chars} characters")
+    return "\n".join(out) + "\n"

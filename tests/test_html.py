@@ -1,0 +1,359 @@
+"""HTML mode: decoding, parsing odd pages, the generic stage, output formats.
+
+Every page here is written for the test; none is copied from a real site.
+"""
+
+from __future__ import annotations
+
+import codecs
+import time
+
+import pytest
+
+from cleaner import Cleaner
+from cleaner.errors import InputError, UnknownPublisherError
+from cleaner.html import decode_html, hint_of
+
+PARA = [
+    "The city council voted on Tuesday to keep the night buses running through the winter.",
+    "Members said the late routes carry nurses, cooks and cleaners home after their shifts.",
+    "The transport office had proposed cutting three routes to save money on fuel and staff.",
+    "A final budget will be published in March, after a second round of public hearings.",
+]
+
+
+def page(body: str, head: str = "") -> str:
+    return (
+        f"<!doctype html><html><head>{head}<title>Bus vote</title></head><body>{body}</body></html>"
+    )
+
+
+def article(*extra: str, paras: list[str] = PARA) -> str:
+    inner = "".join(f"<p>{p}</p>" for p in paras)
+    return (
+        '<header class="site-header"><nav><a href="/">Home</a> <a href="/city">City</a></nav>'
+        "</header><main><article><h1>Night buses stay</h1>"
+        f'<div class="article-body">{inner}{"".join(extra)}</div></article></main>'
+        "<footer><p>Copyright 2024 The Example Gazette. All rights reserved.</p></footer>"
+    )
+
+
+@pytest.fixture(scope="module")
+def generic() -> Cleaner:
+    return Cleaner(packs=["common"], detect=False)
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line]
+
+
+# -- encodings -------------------------------------------------------------------------------
+def test_utf8_bom_is_read_and_dropped() -> None:
+    text, enc = decode_html(codecs.BOM_UTF8 + "<p>Grüße</p>".encode())
+    assert (text, enc) == ("<p>Grüße</p>", "utf-8")
+
+
+def test_utf16_bom_is_read() -> None:
+    text, enc = decode_html(codecs.BOM_UTF16_LE + "<p>Grüße</p>".encode("utf-16-le"))
+    assert text == "<p>Grüße</p>" and enc == "utf-16-le"
+
+
+def test_meta_charset_decides_before_detection() -> None:
+    raw = '<html><head><meta charset="windows-1251"></head><body><p>Привет, мир</p>'
+    text, enc = decode_html(raw.encode("cp1251"))
+    assert "Привет, мир" in text and enc == "cp1251"
+
+
+def test_http_equiv_content_type_is_read() -> None:
+    raw = (
+        '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'
+        "<p>Café crème à la carte</p>"
+    )
+    text, enc = decode_html(raw.encode("latin-1"))
+    assert "Café crème à la carte" in text
+    assert enc == "cp1252"  # latin-1 means windows-1252 to every browser
+
+
+def test_a_page_claiming_utf16_in_ascii_bytes_is_read_as_utf8() -> None:
+    text, _ = decode_html('<meta charset="utf-16"><p>naïve</p>'.encode())
+    assert "naïve" in text
+
+
+def test_undeclared_utf8_is_read_as_utf8() -> None:
+    assert decode_html("<p>Straße \u2013 „Zitat“</p>".encode()) == (
+        "<p>Straße \u2013 „Zitat“</p>",
+        "utf-8",
+    )
+
+
+def test_undeclared_legacy_encoding_is_detected() -> None:
+    body = " ".join(
+        ["Der Gemeinderat beschloss am Dienstag, die Nachtbusse weiterfahren zu lassen."] * 8
+    )
+    raw = f"<html><body><p>{body} Grüße aus Köln, schöne Straße.</p></body></html>".encode("cp1252")
+    text, enc = decode_html(raw)
+    assert "Grüße aus Köln, schöne Straße." in text
+    assert enc != "utf-8"
+
+
+def test_undecodable_bytes_never_fail(generic: Cleaner) -> None:
+    raw = b'<meta charset="utf-8"><p>broken \xff\xfe bytes in a sentence that is long enough.</p>'
+    assert "broken" in generic.clean_html(raw).lines
+
+
+def test_bytes_and_text_give_the_same_article(generic: Cleaner) -> None:
+    html = page(article())
+    assert generic.clean_html(html).text == generic.clean_html(html.encode("utf-8")).text
+
+
+def test_other_types_are_refused(generic: Cleaner) -> None:
+    with pytest.raises(InputError):
+        generic.clean_html(42)  # type: ignore[arg-type]
+
+
+# -- odd pages ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "html",
+    ["", "   ", "<html></html>", "<html><body></body></html>", "<!-- nothing -->", b"", "\x00"],
+)
+def test_empty_pages_give_empty_text(generic: Cleaner, html: str | bytes) -> None:
+    result = generic.clean_html(html)
+    assert result.text == ""
+    assert result.removals == ()
+
+
+def test_broken_markup_still_yields_the_article(generic: Cleaner) -> None:
+    broken = (
+        "<html><body><div class=article-body><p>" + PARA[0] + "<p>" + PARA[1]
+        + "<b><i>" + PARA[2] + "</b></i><div><span>" + PARA[3]
+        + "</p></div></table></body"  # unclosed, misnested, stray end tags
+    )  # fmt: skip
+    text = generic.clean_html(broken).text
+    for para in PARA:
+        assert para in text
+
+
+def test_unclosed_nesting_thousands_deep_does_not_recurse_to_death(generic: Cleaner) -> None:
+    html = "<div>" * 5000 + "<p>" + PARA[0] + "</p><p>" + PARA[1] + "</p>"
+    text = generic.clean_html(html).text
+    assert PARA[0] in text and PARA[1] in text
+
+
+def test_pages_without_p_elements(generic: Cleaner) -> None:
+    body = (
+        '<nav><a href="/">Home</a></nav><div id="story">'
+        + "<br>".join(PARA)
+        + '</div><div class="sidebar"><a href="/a">Most read</a></div>'
+    )
+    assert lines(generic.clean_html(page(body)).text) == PARA
+
+
+def test_div_text_in_table_layout(generic: Cleaner) -> None:
+    rows = "".join(f"<tr><td>{p}</td></tr>" for p in PARA)
+    body = f'<table class="layout"><tr><td><a href="/">Home</a></td></tr>{rows}</table>'
+    assert lines(generic.clean_html(page(body)).text) == PARA
+
+
+def test_huge_page_is_cleaned_in_reasonable_time(generic: Cleaner) -> None:
+    teasers = "".join(
+        f'<li class="teaser"><a href="/s/{i}">Story number {i} in the river</a></li>'
+        for i in range(30_000)
+    )
+    long_article = PARA * 200
+    html = page(article(paras=long_article) + f'<ul class="related">{teasers}</ul>')
+    assert len(html) > 2_000_000
+    start = time.perf_counter()
+    text = generic.clean_html(html.encode()).text
+    assert time.perf_counter() - start < 30
+    assert "Story number" not in text
+    assert text.count(PARA[0]) == 200
+
+
+def test_entities_and_whitespace_are_normalised(generic: Cleaner) -> None:
+    para = "Fish &amp; chips cost more:   the   price\n  rose by 12&#37; in a year, says the guide."
+    first = lines(generic.clean_html(page(article(paras=[para] * 4))).text)[0]
+    assert first == "Fish & chips cost more: the price rose by 12% in a year, says the guide."
+
+
+# -- the generic stage --------------------------------------------------------------------------
+def test_generic_stage_keeps_the_article_and_drops_furniture(generic: Cleaner) -> None:
+    result = generic.clean_html(page(article()))
+    assert lines(result.text) == PARA
+    assert "Night buses stay" not in result.text  # the title is not article text
+    outside = [n for n in result.nodes if n.rule_id == "generic/outside-article"]
+    assert outside and outside[0].chars > 0 and "article-body" in result.root
+
+
+@pytest.mark.parametrize(
+    ("widget", "reason"),
+    [
+        ('<div class="social-share"><a href="#">Share on Facebook</a> Tweet this</div>', "share"),
+        (
+            '<div class="newsletter-signup">Get our morning briefing in your inbox</div>',
+            "newsletter",
+        ),
+        (
+            '<section class="related-stories"><p>More on the council budget fight</p></section>',
+            "related",
+        ),
+        ('<div id="comments"><p>Join the conversation below, readers.</p></div>', "comments"),
+        ('<div class="cookie-banner">We use cookies to improve your visit</div>', "cookie"),
+        ('<div class="ad-slot">Advertisement</div>', "advert"),
+        ('<div class="promo-box">Try our crossword for free today</div>', "promo"),
+        ('<div class="subscribe-cta">Subscribe for one dollar a week</div>', "newsletter"),
+        ("<aside><p>Editor picks for the weekend</p></aside>", "aside"),
+        ("<form><p>Search the archive of our stories</p></form>", "form"),
+        ("<div hidden><p>A hidden teaser nobody sees on the page</p></div>", "hidden"),
+        ('<div style="display: none"><p>Invisible subscription offer text</p></div>', "hidden"),
+        ('<div aria-hidden="true">Decorative repeated headline text</div>', "hidden"),
+    ],
+)
+def test_boilerplate_widgets_inside_the_article_go(
+    generic: Cleaner, widget: str, reason: str
+) -> None:
+    result = generic.clean_html(page(article(widget)))
+    assert lines(result.text) == PARA
+    removed = [n for n in result.nodes if n.rule_id == f"generic/{reason}"]
+    assert removed, [n.rule_id for n in result.nodes]
+    assert removed[0].excerpt and removed[0].selector
+
+
+def test_a_hinted_wrapper_that_holds_the_article_is_kept(generic: Cleaner) -> None:
+    inner = "".join(f"<p>{p}</p>" for p in PARA)
+    body = f'<div class="share-wrapper"><div class="article-text">{inner}</div></div>'
+    assert lines(generic.clean_html(page(body)).text) == PARA
+
+
+def test_a_paywalled_second_half_is_still_article(generic: Cleaner) -> None:
+    first = "".join(f"<p>{p}</p>" for p in PARA)
+    rest = "".join(f"<p>{p.replace('council', 'board')}</p>" for p in PARA * 2)
+    body = (
+        f'<article><div class="text">{first}<div class="paywall-content">{rest}</div></div>'
+        "</article>"
+    )
+    assert len(lines(generic.clean_html(page(body)).text)) == 12
+
+
+def test_link_lists_and_teaser_rivers_are_not_the_article(generic: Cleaner) -> None:
+    river = "".join(
+        f'<div class="card"><h3><a href="/s{i}">Other story {i}</a></h3>'
+        f"<p>A teaser paragraph about another story number {i}, with enough words.</p></div>"
+        for i in range(12)
+    )
+    long = [p.replace("council", w) for w in ("council", "board", "mayor") for p in PARA]
+    body = article(paras=long) + f'<div class="river">{river}</div>'
+    text = generic.clean_html(page(body)).text
+    assert lines(text) == long
+
+
+def test_article_split_in_chunks_is_kept_whole(generic: Cleaner) -> None:
+    chunk = '<div class="body-chunk">{}</div>'
+    body = (
+        "<article>"
+        + chunk.format(f"<p>{PARA[0]}</p><p>{PARA[1]}</p>")
+        + '<div class="ad-slot">Advertisement</div><div class="more">'
+        + '<a href="/x">More from the Gazette</a></div>'
+        + chunk.format(f"<p>{PARA[2]}</p><p>{PARA[3]}</p>")
+        + "</article>"
+    )
+    assert lines(generic.clean_html(page(body)).text) == PARA
+
+
+def test_lead_in_the_article_header_is_kept(generic: Cleaner) -> None:
+    lead = "Night buses will keep running this winter after a close vote at city hall."
+    body = (
+        f'<article><header><h1>Night buses stay</h1><p class="standfirst">{lead}</p>'
+        '<p class="byline">By A. Writer</p></header>'
+        f'<div class="story">{"".join(f"<p>{p}</p>" for p in PARA)}</div></article>'
+    )
+    assert lines(generic.clean_html(page(body)).text)[:2] == [lead, PARA[0]]
+
+
+def test_headings_lists_quotes_and_tables_become_lines(generic: Cleaner) -> None:
+    extra = (
+        "<h2>What changes</h2><ul><li>Route 4 runs until 2 a.m.</li><li>Route 9 gains a stop."
+        "</li></ul><blockquote><p>We listened to the night workers.</p></blockquote>"
+        "<table><tr><th>Route</th><th>Last bus</th></tr><tr><td>4</td><td>2:00</td></tr></table>"
+        "<p>First line<br>second line</p>"
+    )
+    extracted = generic.clean_html(page(article(extra))).lines  # before the text rules
+    assert lines(extracted)[4:] == [
+        "What changes",
+        "Route 4 runs until 2 a.m.",
+        "Route 9 gains a stop.",
+        "We listened to the night workers.",
+        "Route Last bus",
+        "4 2:00",
+        "First line",
+        "second line",
+    ]
+
+
+def test_markdown_format_keeps_markers(generic: Cleaner) -> None:
+    extra = (
+        "<h2>What changes</h2><ul><li>Route 4 runs until 2 a.m.</li></ul>"
+        "<ol><li>First hearing</li><li>Second hearing</li></ol>"
+        "<blockquote><p>We listened to the night workers.</p></blockquote>"
+    )
+    no_rules = Cleaner(common=False, detect=False)  # the common pack's tail rules stay out
+    result = no_rules.clean_html(page(article(extra)), output="markdown")
+    assert result.format == "markdown"
+    assert lines(result.text)[4:] == [
+        "## What changes",
+        "- Route 4 runs until 2 a.m.",
+        "1. First hearing",
+        "2. Second hearing",
+        "> We listened to the night workers.",
+    ]
+
+
+def test_unknown_format_is_refused(generic: Cleaner) -> None:
+    with pytest.raises(InputError):
+        generic.clean_html("<p>x</p>", output="rtf")  # type: ignore[arg-type]
+
+
+def test_text_rules_run_on_the_lines_with_provenance(cleaner: Cleaner) -> None:
+    extra = "<p>Read more: Five umbrellas we love</p><p>Photo: Shutterstock</p>"
+    result = cleaner.clean_html(page(article(extra)))
+    assert lines(result.text) == PARA
+    assert {r.rule_id for r in result.removals} >= {"common/related-teaser"}
+    removed = {r.text for r in result.removals}
+    assert "Read more: Five umbrellas we love" in removed
+    # line numbers refer to the extracted lines
+    extracted = result.lines.split("\n")
+    for r in result.removals:
+        assert extracted[r.line - 1].strip() == r.text
+
+
+def test_canonical_link_selects_the_publisher_pack(cleaner: Cleaner) -> None:
+    head = '<link rel="canonical" href="https://www.benzinga.com/news/24/05/rates">'
+    extra = "<p>Photo: Shutterstock</p>"
+    result = cleaner.clean_html(page(article(extra), head=head))
+    assert result.url == "https://www.benzinga.com/news/24/05/rates"
+    assert "benzinga" in result.pack_ids
+    assert "Photo: Shutterstock" not in result.text
+
+
+def test_unknown_publisher_is_an_error(cleaner: Cleaner) -> None:
+    with pytest.raises(UnknownPublisherError):
+        cleaner.clean_html(page(article()), publisher="no-such-paper")
+
+
+@pytest.mark.parametrize(
+    ("names", "reason"),
+    [
+        ("c-share-bar", "share"),
+        ("socialShare", "share"),
+        ("ArticleRelatedStories", "related"),
+        ("ad", "advert"),
+        ("ads top", "advert"),
+        ("header", None),
+        ("reading-time", None),
+        ("commentary-column", None),
+        ("article-body share-tools", None),  # the article's own container
+        ("hidden-xs", None),
+        ("is-hidden", "hidden"),
+    ],
+)
+def test_class_hints(names: str, reason: str | None) -> None:
+    assert hint_of(names) == reason
