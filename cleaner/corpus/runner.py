@@ -21,6 +21,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -197,6 +198,62 @@ def _stream_batches(fh: BinaryIO, batch_bytes: int) -> Iterator[bytes]:
         yield pending
 
 
+@dataclass
+class _Task:
+    """A submitted chunk: what to run, and the pool (and future) it was given to."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    future: Future[Any]
+    pool: Executor
+
+
+def _describe(task: _Task) -> str:
+    """A chunk as a person would look for it: its index and where its records are."""
+    args, fn = task.args, task.fn
+    if fn is work.jsonl_range:
+        return f"chunk {args[0]} ({args[1]}, bytes {args[2]:,}-{args[3]:,})"
+    if fn is work.jsonl_batch:
+        lines = args[1].count(b"\n")
+        return f"chunk {args[0]} ({args[4]}, a batch of {lines:,} lines)"
+    if fn is work.text_file:
+        return f"chunk {args[0]} ({args[1]})"
+    return f"chunk {args[0]}"
+
+
+def _processes(pool: Executor) -> list[Any]:
+    """A process pool's worker processes (a private attribute: best effort)."""
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _shut_down(pool: Executor) -> str:
+    """Shut a broken pool down and say how its worker died, as far as the exit codes of
+    its reaped processes tell (the others were ended with SIGTERM by the pool)."""
+    processes = _processes(pool)
+    pool.shutdown(wait=True)
+    codes = sorted({p.exitcode for p in processes if p.exitcode not in (None, 0, -15)})
+    if not codes:
+        return "terminated abruptly"
+    return ", ".join(f"killed by signal {-c}" if c < 0 else f"exit code {c}" for c in codes)
+
+
+def _stop(pool: Executor | None) -> None:
+    """Stop a pool now: cancel what has not started and end the workers (Ctrl-C)."""
+    if pool is None:
+        return
+    processes = _processes(pool)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
 class CorpusRun:
     """One run of corpus mode; ``run()`` returns the merged counts."""
 
@@ -227,17 +284,23 @@ class CorpusRun:
         )
         self.reject_count = 0
         self.line_offset = 0
+        self.chunks_done = 0
+        self._pool: Executor | None = None
+        self._retry_pool: ProcessPoolExecutor | None = None
 
     # -- shared plumbing --------------------------------------------------------------------
-    def _executor(self) -> Executor:
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            initializer=work.init_pool_worker,
+            initargs=(self.cleaner,),
+        )
+
+    def _start_pool(self) -> Executor:
         if self.opts.workers <= 1:
             work.init_worker(self.cleaner)
             return _Inline()
-        return ProcessPoolExecutor(
-            max_workers=self.opts.workers,
-            initializer=work.init_worker,
-            initargs=(self.cleaner,),
-        )
+        return self._new_pool(self.opts.workers)
 
     def _parts_dir(self) -> Path:
         if self.opts.output:
@@ -262,21 +325,77 @@ class CorpusRun:
                 rejects_fh.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
             self.reject_count += len(result.rejects)
         self.line_offset += result.lines
+        self.chunks_done += 1
 
     def _ordered(
-        self,
-        pool: Executor,
-        tasks: Iterator[tuple[Callable[..., Any], tuple[Any, ...]]],
+        self, tasks: Iterator[tuple[Callable[..., Any], tuple[Any, ...]]]
     ) -> Iterator[Any]:
-        """Submit tasks with a bounded window; yield results in submission order."""
+        """Run tasks in the worker pool with a bounded window; yield results in submission
+        order. A worker that dies breaks the pool: it is reported and replaced, and every
+        chunk that was in the broken pool is retried alone in a fresh process; a chunk that
+        kills that process too goes, record by record and unchanged, to the rejects file."""
         window = max(2, 2 * self.opts.workers)
-        pending: deque[Future[Any]] = deque()
-        for fn, args in tasks:
-            pending.append(pool.submit(fn, *args))
-            while len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        pending: deque[_Task] = deque()
+        self._pool = self._start_pool()
+        try:
+            for fn, args in tasks:
+                pending.append(self._submit(fn, args))
+                while len(pending) >= window:
+                    yield self._result(pending.popleft())
+            while pending:
+                yield self._result(pending.popleft())
+        except BaseException:
+            for pool in (self._pool, self._retry_pool):
+                _stop(pool)
+            self._pool = self._retry_pool = None
+            raise
+        self._pool.shutdown(wait=True)
+        if self._retry_pool is not None:
+            self._retry_pool.shutdown(wait=True)
+        self._pool = self._retry_pool = None
+
+    def _submit(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> _Task:
+        assert self._pool is not None
+        try:
+            future = self._pool.submit(fn, *args)
+        except BrokenProcessPool as exc:  # it broke since the last result was taken
+            future = Future()
+            future.set_exception(exc)
+        return _Task(fn, args, future, self._pool)
+
+    def _result(self, task: _Task) -> Any:
+        try:
+            return task.future.result()
+        except BrokenProcessPool:
+            pass
+        where = _describe(task)
+        if task.pool is self._pool:  # this pool just broke: report it once, start another
+            self.stats.worker_deaths += 1
+            death = _shut_down(task.pool)
+            _warn(
+                f"clean: a worker process died ({death}) while {where} or a "
+                "chunk beside it was being cleaned; retrying those chunks one at a time in "
+                "a fresh process"
+            )
+            self._pool = self._new_pool(self.opts.workers)
+        if self._retry_pool is None:
+            self._retry_pool = self._new_pool(1)
+        try:
+            return self._retry_pool.submit(task.fn, *task.args).result()
+        except BrokenProcessPool:
+            pass
+        death = _shut_down(self._retry_pool)
+        self._retry_pool = None
+        self.stats.worker_deaths += 1
+        self.stats.chunks_rejected += 1
+        reason = (
+            f"worker process died twice on this chunk ({death}); its records are "
+            "passed to rejects unchanged"
+        )
+        _warn(
+            f"clean: {where} killed its worker process again ({death}); its records go to rejects"
+        )
+        return work.rejected_chunk(task.fn, task.args, reason)
 
     # -- the run ----------------------------------------------------------------------------
     def run(self) -> Stats:
@@ -370,22 +489,21 @@ class CorpusRun:
                             stream.close()
 
         try:
-            with self._executor() as pool:
-                for result in self._ordered(pool, tasks()):
-                    if result.part is not None:
-                        sink.append_file(result.part)
-                    else:
-                        sink.write(result.output)
-                    self._take(result, rejects)
-                    rejects.flush()
-                    manifest.appended(
-                        result.index,
-                        sink.bytes,
-                        rejects.tell(),
-                        self.reject_count,
-                        self.line_offset,
-                    )
-                    progress.update(result.stats)
+            for result in self._ordered(tasks()):
+                if result.part is not None:
+                    sink.append_file(result.part)
+                else:
+                    sink.write(result.output)
+                self._take(result, rejects)
+                rejects.flush()
+                manifest.appended(
+                    result.index,
+                    sink.bytes,
+                    rejects.tell(),
+                    self.reject_count,
+                    self.line_offset,
+                )
+                progress.update(result.stats)
             sink.finish()
         finally:
             self._finish_rejects(rejects)
@@ -420,20 +538,19 @@ class CorpusRun:
                     index += 1
 
         try:
-            with self._executor() as pool:
-                for result, rows in self._ordered(pool, tasks()):
-                    kept = [r for r in rows if r is not None]
-                    if sink is not None:
-                        import orjson
+            for result, rows in self._ordered(tasks()):
+                kept = [r for r in rows if r is not None]
+                if sink is not None:
+                    import orjson
 
-                        sink.write(b"".join(orjson.dumps(r, default=str) + b"\n" for r in kept))
-                    elif kept:
-                        table = pa.Table.from_pylist(kept)
-                        if writer is None:
-                            writer = pq.ParquetWriter(str(partial), table.schema)
-                        writer.write_table(table.cast(writer.schema))
-                    self._take(result, rejects)
-                    progress.update(result.stats)
+                    sink.write(b"".join(orjson.dumps(r, default=str) + b"\n" for r in kept))
+                elif kept:
+                    table = pa.Table.from_pylist(kept)
+                    if writer is None:
+                        writer = pq.ParquetWriter(str(partial), table.schema)
+                    writer.write_table(table.cast(writer.schema))
+                self._take(result, rejects)
+                progress.update(result.stats)
             if sink is not None:
                 sink.finish()
             else:
@@ -463,10 +580,9 @@ class CorpusRun:
                 yield work.text_file, (i, str(src), str(dst), opts.errors)
 
         try:
-            with self._executor() as pool:
-                for result in self._ordered(pool, tasks()):
-                    self._take(result, rejects)
-                    progress.update(result.stats)
+            for result in self._ordered(tasks()):
+                self._take(result, rejects)
+                progress.update(result.stats)
         finally:
             self._finish_rejects(rejects)
 
@@ -500,11 +616,20 @@ def run_corpus(cleaner: Cleaner, opts: CorpusOptions) -> tuple[Stats, float, str
     except KeyboardInterrupt:
         if not opts.quiet:
             seconds = time.perf_counter() - run.started
-            sys.stderr.write(run.stats.summary(seconds, None))
-            where = f" (kept in {opts.output}.parts)" if opts.output else ""
+            run.stats.rejects = run.reject_count
+            rejects_path = run.rejects_path if run.reject_count else None
+            sys.stderr.write(run.stats.summary(seconds, rejects_path))
+            if run.format == "jsonl" and opts.output:
+                what = (
+                    f"the finished chunks are kept in {opts.output}.parts: run the same "
+                    "command with --resume to continue"
+                )
+            elif run.format == "folder":
+                what = "each file written so far is complete: run the command again to finish"
+            else:
+                what = "no output was renamed into place: run the command again to redo it"
             sys.stderr.write(
-                f"clean: interrupted; the finished chunks are kept{where}: "
-                "run the same command with --resume to continue\n"
+                f"clean: interrupted after {run.chunks_done:,} finished chunk(s); {what}\n"
             )
         raise
     seconds = time.perf_counter() - run.started

@@ -23,6 +23,10 @@ class Stats:
     rules: Counter[str] = field(default_factory=Counter)
     publishers: Counter[str] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
+    # worker processes that died mid-chunk, and chunks that killed a worker twice (their
+    # records went to the rejects file unchanged); set by the parent, never merged
+    worker_deaths: int = 0
+    chunks_rejected: int = 0
     # per publisher, for rule health (cleaner.corpus.health): characters of the document
     # before removals (kept + removed, line breaks not counted), characters removed, and
     # how often each rule fired on its documents
@@ -82,6 +86,8 @@ class Stats:
             "removals_by_rule": dict(self.rules.most_common()),
             "publishers": dict(self.publishers.most_common()),
             "warnings": dict(self.warnings),
+            "worker_deaths": self.worker_deaths,
+            "chunks_rejected": self.chunks_rejected,
             **extra,
         }
 
@@ -102,6 +108,12 @@ class Stats:
         out.append(f"  top publishers: {top(self.publishers)}")
         if self.warnings:
             out.append(f"  warnings: {top(self.warnings)}")
+        if self.worker_deaths:
+            out.append(
+                f"  worker deaths: {self.worker_deaths:,} (their chunks were retried one at a "
+                f"time; {self.chunks_rejected:,} chunk(s) killed a worker again and went to "
+                "rejects)"
+            )
         if self.rejects:
             where = f" -> {rejects_path}" if rejects_path else ""
             out.append(f"  rejects: {self.rejects:,}{where}")

@@ -8,6 +8,8 @@ compressed or streamed inputs arrive as bytes and leave as bytes.
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -23,6 +25,13 @@ _CLEANER: Cleaner | None = None
 def init_worker(cleaner: Cleaner) -> None:
     global _CLEANER
     _CLEANER = cleaner
+
+
+def init_pool_worker(cleaner: Cleaner) -> None:
+    """A pool worker's initializer: Ctrl-C reaches the whole process group, and only the
+    parent handles it (it stops the workers itself and prints the summary)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    init_worker(cleaner)
 
 
 def worker_cleaner() -> Cleaner:
@@ -92,17 +101,8 @@ def _clean_lines(
     return out, rejects, stats
 
 
-def jsonl_range(
-    index: int,
-    path: str,
-    start: int,
-    end: int,
-    part: str,
-    fields: Fields,
-    compression: Compression,
-) -> ChunkResult:
-    """Clean the lines that start in ``[start, end)`` of a plain JSONL file into ``part``."""
-    cleaner = worker_cleaner()
+def _read_range(path: str, start: int, end: int) -> list[bytes]:
+    """The lines that start in ``[start, end)`` of a file, each at most MAX_RECORD_BYTES."""
     with open(path, "rb") as fh:
         if start > 0:
             fh.seek(start - 1)
@@ -114,6 +114,21 @@ def jsonl_range(
             if not line:
                 break
             lines.append(line)
+    return lines
+
+
+def jsonl_range(
+    index: int,
+    path: str,
+    start: int,
+    end: int,
+    part: str,
+    fields: Fields,
+    compression: Compression,
+) -> ChunkResult:
+    """Clean the lines that start in ``[start, end)`` of a plain JSONL file into ``part``."""
+    cleaner = worker_cleaner()
+    lines = _read_range(path, start, end)
     out, rejects, stats = _clean_lines(cleaner, lines, fields, path)
     Path(part).write_bytes(compress(bytes(out), compression))
     return ChunkResult(index, len(lines), b"", part, rejects, stats)
@@ -197,3 +212,41 @@ def text_file(
         tmp.replace(target)
         return ChunkResult(index, 1, b"", target, [], stats)
     return ChunkResult(index, 1, out, None, [], stats)
+
+
+def _all_rejected(index: int, lines: list[bytes], reason: str, source: str) -> ChunkResult:
+    stats = Stats()
+    rejects: list[tuple[int, bytes]] = []
+    for number, raw in enumerate(lines, 1):
+        body = raw.rstrip(b"\r\n")
+        if not body.strip():
+            continue
+        stats.bytes_in += len(raw)
+        stats.rejects += 1
+        if len(body) > MAX_RECORD_BYTES:
+            body = body[:4096]
+        rejects.append((number, reject_line(number, reason, body, source)))
+    return ChunkResult(index, len(lines), b"", None, rejects, stats)
+
+
+def rejected_chunk(fn: Callable[..., Any], args: tuple[Any, ...], reason: str) -> Any:
+    """What a task returns when its chunk cannot be cleaned at all (its worker process
+    died on it twice): every record of the chunk, unchanged, goes to the rejects file with
+    ``reason``. Runs in the parent and never touches the Cleaner."""
+    if fn is jsonl_range:
+        index, path, start, end = args[:4]
+        return _all_rejected(index, _read_range(path, start, end), reason, path)
+    if fn is jsonl_batch:
+        index, data, _fields, _compression, source = args
+        return _all_rejected(index, data.splitlines(keepends=True), reason, source)
+    if fn is records_batch:
+        index, records, _fields = args
+        stats = Stats(rejects=len(records))
+        rejects = [(n, reject_line(n, reason, _jsonable(r))) for n, r in enumerate(records, 1)]
+        return ChunkResult(index, len(records), b"", None, rejects, stats), [None] * len(records)
+    if fn is text_file:
+        index, source = args[:2]
+        data = Path(source).read_bytes()
+        stats = Stats(rejects=1, bytes_in=len(data))
+        return ChunkResult(index, 1, b"", None, [(1, reject_line(1, reason, data, source))], stats)
+    raise TypeError(f"no reject form for {fn!r}")  # pragma: no cover - every task kind is above
