@@ -700,7 +700,9 @@ def paragraph_roots(body: LexborNode) -> list[LexborNode]:
             flags.append(flag_of(tag, n.attributes))
             depth.append(len(tail))
             linked.append(tag == "a" or bool(tail and linked[tail[0]]))
-            tail = (i, *tail)
+            # nearest ancestors first, at most MAX_DEPTH of them: a chain per element
+            # must not grow with the page's depth (quadratic on deeply nested markup)
+            tail = (i, *tail[: MAX_DEPTH - 1])
             chains.append(tail)
         return tail
 
@@ -1033,11 +1035,64 @@ def _category_of(reason: str) -> Category:
     return "other"
 
 
+#: Pages with more tags than this are checked for deep nesting before they are parsed.
+DEEP_CHECK_TAGS = 10_000
+#: Deepest nesting of block elements the parser is given; deeper ones lose their tags.
+MAX_BLOCK_DEPTH = 1_000
+#: Block elements that nest (a start tag of one of them makes the tree builder look down
+#: the whole stack of open elements, so a page of them nested N deep parses in N^2 steps).
+#: ``p``, ``li``, ``dd``, ``dt`` are left out: an unclosed one is closed by the next.
+_NESTING = (
+    "div|section|article|main|aside|nav|header|footer|blockquote|ul|ol|dl|table|form|"
+    "fieldset|figure|figcaption|details|summary|center|address|hgroup|menu|dir|pre|listing"
+)
+_NEST_TAG = re.compile(rf"<(/?)(?:{_NESTING})(?![a-zA-Z0-9-])[^>]*>", re.IGNORECASE)
+_NEST_TAG_B = re.compile(_NEST_TAG.pattern.encode(), re.IGNORECASE)
+
+
+def flatten_deep(html: str | bytes) -> str | bytes:
+    """The page with block tags nested deeper than :data:`MAX_BLOCK_DEPTH` removed.
+
+    Lexbor, like the HTML standard's tree builder, walks the stack of open elements for
+    each block start tag, so 100,000 nested ``<div>`` take minutes to parse. Only pages
+    with more than :data:`DEEP_CHECK_TAGS` tags are scanned (a count at C speed first);
+    the tags removed become a space, so the text is the page's text, in order.
+
+    >>> flatten_deep("<div>" * 3 + "x") == "<div>" * 3 + "x"
+    True
+    """
+    lt: str | bytes = "<" if isinstance(html, str) else b"<"
+    if html.count(lt) <= DEEP_CHECK_TAGS:  # type: ignore[arg-type]
+        return html
+    depth = 0
+    over = False
+
+    def cut(m: re.Match[str] | re.Match[bytes]) -> str | bytes:
+        nonlocal depth, over
+        closing = bool(m.group(1))
+        if not closing:
+            depth += 1
+        deep = depth > MAX_BLOCK_DEPTH
+        if closing:
+            depth = max(depth - 1, 0)
+        if deep:
+            over = True
+            return " " if isinstance(m.group(0), str) else b" "
+        return m.group(0)
+
+    if isinstance(html, str):
+        out: str | bytes = _NEST_TAG.sub(cut, html)  # type: ignore[arg-type]
+    else:
+        out = _NEST_TAG_B.sub(cut, html)  # type: ignore[arg-type]
+    return out if over else html
+
+
 def parse(html: str | bytes) -> LexborHTMLParser:
-    """Parse with Lexbor (imported here: text mode never pays for it)."""
+    """Parse with Lexbor (imported here: text mode never pays for it), after
+    :func:`flatten_deep`."""
     from selectolax.lexbor import LexborHTMLParser
 
-    return LexborHTMLParser(html)
+    return LexborHTMLParser(flatten_deep(html))
 
 
 def page_url(tree: LexborHTMLParser) -> str | None:

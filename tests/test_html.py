@@ -12,7 +12,7 @@ import pytest
 
 from cleaner import Cleaner
 from cleaner.errors import InputError, UnknownPublisherError
-from cleaner.html import decode_html, hint_of
+from cleaner.html import DEEP_CHECK_TAGS, decode_html, flatten_deep, hint_of
 
 PARA = [
     "The city council voted on Tuesday to keep the night buses running through the winter.",
@@ -96,6 +96,36 @@ def test_undeclared_legacy_encoding_is_detected() -> None:
     assert enc != "utf-8"
 
 
+def test_windows_1252_declared_keeps_its_quotes_and_euro_sign(generic: Cleaner) -> None:
+    para = "\u201cIt will cost \u20ac5 a ride\u201d \u2013 the mayor said on Tuesday."
+    raw = page(article(paras=[para, *PARA]), head='<meta charset="windows-1252">')
+    data = raw.encode("cp1252")
+    assert b"\x93" in data and b"\x80" in data  # bytes that mean other things in latin-1
+    text, enc = decode_html(data)
+    assert enc == "cp1252" and para in text
+    assert para in generic.clean_html(data).text
+
+
+def test_undeclared_windows_1252_is_not_read_as_utf8() -> None:
+    sentence = "Der Stadtrat \u201everl\u00e4ngert\u201c die Nachtbusse f\u00fcr den Winter."
+    body = " ".join([sentence] * 8)
+    text, enc = decode_html(f"<html><body><p>{body}</p></body></html>".encode("cp1252"))
+    assert enc != "utf-8" and "\ufffd" not in text
+    assert "verl\u00e4ngert" in text and "f\u00fcr" in text
+
+
+def test_meta_charset_in_single_quotes_and_upper_case() -> None:
+    raw = "<HEAD><META CHARSET='KOI8-R'></HEAD><p>\u041f\u0440\u0438\u0432\u0435\u0442</p>"
+    text, enc = decode_html(raw.encode("koi8-r"))
+    assert "\u041f\u0440\u0438\u0432\u0435\u0442" in text and enc == "koi8-r"
+
+
+def test_bom_wins_over_a_meta_charset_that_disagrees() -> None:
+    raw = codecs.BOM_UTF8 + '<meta charset="windows-1252"><p>Gr\u00fc\u00dfe</p>'.encode()
+    text, enc = decode_html(raw)
+    assert enc == "utf-8" and "Gr\u00fc\u00dfe" in text
+
+
 def test_undecodable_bytes_never_fail(generic: Cleaner) -> None:
     raw = b'<meta charset="utf-8"><p>broken \xff\xfe bytes in a sentence that is long enough.</p>'
     assert "broken" in generic.clean_html(raw).lines
@@ -139,6 +169,45 @@ def test_unclosed_nesting_thousands_deep_does_not_recurse_to_death(generic: Clea
     assert PARA[0] in text and PARA[1] in text
 
 
+@pytest.mark.parametrize(
+    "shape",
+    [
+        pytest.param(lambda n, inner: "<div>" * n + inner + "</div>" * n, id="closed"),
+        pytest.param(lambda n, inner: "<div>" * n + inner, id="unclosed"),
+        pytest.param(lambda n, inner: "<section><div>" * (n // 2) + inner, id="mixed-blocks"),
+        pytest.param(lambda n, inner: "<span>" * n + inner, id="inline"),
+        pytest.param(lambda n, inner: "<blockquote>" * n + inner, id="quotes"),
+    ],
+)
+def test_a_hundred_thousand_nested_elements_neither_crash_nor_crawl(
+    generic: Cleaner, shape: object
+) -> None:
+    inner = "".join(f"<p>{p}</p>" for p in PARA)
+    html = "<html><body>" + shape(100_000, inner) + "</body></html>"  # type: ignore[operator]
+    start = time.perf_counter()
+    for data in (html, html.encode()):
+        text = generic.clean_html(data).text
+        for para in PARA:
+            assert para in text
+    assert time.perf_counter() - start < 60  # the tree builder alone is quadratic in depth
+
+
+def test_deep_nesting_keeps_the_text_in_order() -> None:
+    html = "<div>" * 6000 + "<p>first words</p>" + "</div>" * 6000 + "<p>last words</p>"
+    flat = flatten_deep(html)
+    assert isinstance(flat, str) and flat != html
+    assert flat.index("first words") < flat.index("last words")
+    assert flat.count("<div>") == 1000 and flat.count("</div>") == 1000
+
+
+def test_ordinary_pages_are_not_touched_by_the_depth_guard() -> None:
+    html = page(article()) * 3
+    assert html.count("<") < DEEP_CHECK_TAGS and flatten_deep(html) is html
+    many = "<p>short</p>" * (DEEP_CHECK_TAGS // 2 + 1)  # many tags, none nested
+    assert flatten_deep(many) is many
+    assert flatten_deep(many.encode()) == many.encode()
+
+
 def test_pages_without_p_elements(generic: Cleaner) -> None:
     body = (
         '<nav><a href="/">Home</a></nav><div id="story">'
@@ -146,6 +215,26 @@ def test_pages_without_p_elements(generic: Cleaner) -> None:
         + '</div><div class="sidebar"><a href="/a">Most read</a></div>'
     )
     assert lines(generic.clean_html(page(body)).text) == PARA
+
+
+def test_pages_with_a_div_per_paragraph_and_no_p(generic: Cleaner) -> None:
+    body = (
+        '<header><nav><a href="/">Home</a> <a href="/city">City</a></nav></header>'
+        '<div class="content"><h1>Night buses stay</h1><h2>What changes</h2>'
+        + "".join(f"<div>{p}</div>" for p in PARA)
+        + "<ul><li>Route 7 runs until two in the morning on weekdays.</li></ul></div>"
+        '<div class="footer"><a href="/about">About us</a></div>'
+    )
+    got = lines(generic.clean_html(page(body)).text)
+    assert got == ["What changes", *PARA, "Route 7 runs until two in the morning on weekdays."]
+
+
+def test_pages_with_only_headings_and_lists(generic: Cleaner) -> None:
+    first = "".join(f"<li>{p}</li>" for p in PARA[:2])
+    second = "".join(f"<li>{p}</li>" for p in PARA[2:])
+    body = f"<main><h2>The vote</h2><ol>{first}</ol><h2>Next</h2><ul>{second}</ul></main>"
+    got = lines(generic.clean_html(page(body)).text)
+    assert got == ["The vote", *PARA[:2], "Next", *PARA[2:]]
 
 
 def test_div_text_in_table_layout(generic: Cleaner) -> None:
