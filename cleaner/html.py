@@ -32,7 +32,7 @@ import codecs
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from cleaner.errors import InputError
@@ -1122,6 +1122,72 @@ def _pack_rules(
     return rules, roots, keep
 
 
+def _align(blocks: Sequence[Block], lines: Sequence[str]) -> list[int]:
+    """For each output line, the index of the block it came from (-1 when none is found):
+    kept lines are the blocks' lines in order, some dropped, some shortened."""
+    out = []
+    i = 0
+    for line in lines:
+        key = line.strip()
+        j = i
+        while j < len(blocks) and key and key not in blocks[j].text:
+            j += 1
+        if key and j < len(blocks):
+            out.append(j)
+            i = j + 1
+        else:
+            out.append(-1)
+    return out
+
+
+def _restored(cleaner: Cleaner, blocks: Sequence[Block], result: Result) -> set[int]:
+    """Input lines (1-based) of section headings a shape rule dropped, to be put back.
+
+    Shape rules (``short-unpunctuated-*``) drop short lines that do not end like a
+    sentence, because scraped text has no structure to tell a heading from a menu entry.
+    The page has it: an ``<h2>``-``<h6>`` in the article, followed by kept article text,
+    is a section heading. Headings at the end (nothing kept after them: "More on this")
+    and those removed by any other kind of rule stay removed.
+    """
+    shape = {
+        r.line
+        for r in result.removals
+        if r.action == "drop-line"
+        and 0 < r.line <= len(blocks)
+        and blocks[r.line - 1].tag in _SUBHEADINGS
+        and _is_shape(cleaner, r.rule_id)
+    }
+    if not shape:
+        return set()
+    kept = [j for j in _align(blocks, result.text.split("\n")) if j >= 0]
+    last = max(kept, default=-1)
+    return {n for n in shape if n - 1 < last}
+
+
+def _is_shape(cleaner: Cleaner, rule_id: str) -> bool:
+    rule = cleaner.ruleset.find_rule(rule_id)
+    return rule is not None and rule.matcher.kind == "shape"
+
+
+def _keep_headings(cleaner: Cleaner, blocks: Sequence[Block], result: Result) -> str:
+    """The text with the headings of :func:`_restored` back in their places."""
+    back = _restored(cleaner, blocks, result)
+    if not back:
+        return result.text
+    lines = result.text.split("\n")
+    where = _align(blocks, lines)
+    out: list[str] = []
+    pending = sorted(n - 1 for n in back)
+    for line, j in zip(lines, where, strict=True):
+        while pending and j >= 0 and pending[0] < j:
+            out.append(blocks[pending.pop(0)].text)
+        out.append(line)
+    return "\n".join(out)
+
+
+_SUBHEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
+
+
 def _markdown(blocks: Sequence[Block], text: str) -> str:
     """Put heading, list and quote markers back on the lines the text stage kept.
 
@@ -1186,7 +1252,12 @@ def clean_html(
         ex = extract(parse(source), rules, roots, keep=keep)
         lines = "\n".join(b.text for b in ex.blocks)
         result = cleaner.clean(lines, url=url, publisher=publisher, date=date, language=language)
-    out = _markdown(ex.blocks, result.text) if output == "markdown" else result.text
+    text_out = _keep_headings(cleaner, ex.blocks, result)
+    out = _markdown(ex.blocks, text_out) if output == "markdown" else text_out
+    if text_out != result.text:
+        back = _restored(cleaner, ex.blocks, result)
+        kept = tuple(r for r in result.removals if r.line not in back)
+        result = replace(result, text=text_out, removals=kept)
     return HtmlResult(
         result=result,
         nodes=tuple(ex.nodes),

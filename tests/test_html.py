@@ -446,3 +446,22 @@ def test_unknown_publisher_is_an_error(cleaner: Cleaner) -> None:
 )
 def test_class_hints(names: str, reason: str | None) -> None:
     assert hint_of(names) == reason
+
+
+def test_section_headings_survive_the_shape_rules(generic: Cleaner) -> None:
+    paras = [f"{p} It was the {n}th meeting this year." for n, p in enumerate(PARA * 2, 4)][:7]
+    # the heading stands among the last five lines, where short-unpunctuated-tail looks
+    body = (
+        "<main><article><h1>Night buses stay</h1>"
+        + "".join(f"<p>{p}</p>" for p in paras[:5])
+        + "<h2>Drivers wanted</h2>"
+        + "".join(f"<p>{p}</p>" for p in paras[5:])
+        + "<h2>More from the city</h2></article></main>"
+    )
+    result = generic.clean_html(page(body))
+    got = lines(result.text)
+    assert got == [*paras[:5], "Drivers wanted", *paras[5:]]  # the last heading leads nowhere
+    assert all(r.text != "Drivers wanted" for r in result.removals)
+    assert any(r.text == "More from the city" for r in result.removals)
+    md = generic.clean_html(page(body), output="markdown").text
+    assert "\n## Drivers wanted\n" in md
