@@ -19,7 +19,7 @@ from cleaner import fast, hsscan, reference
 from cleaner.compiled import CompiledIndex
 from cleaner.errors import InputError
 from cleaner.fixes import CONTROL_CHARACTERS, Lines, Normalization, prepare, squeeze_blank_lines
-from cleaner.hsscan import HyperscanScanner, RawScan
+from cleaner.hsscan import HyperscanScanner
 from cleaner.model import Document, Notice, PackSource, Result
 from cleaner.passes import BudgetExceededError, LineMatcher, Work, run_passes
 from cleaner.ruleset import RuleSet
@@ -166,10 +166,13 @@ class Cleaner:
                     ),
                 ),
             )
-        started = time.perf_counter()
         index = self._index
         timeout = opts.rule_timeout
-        raw = self._raw_scan(text) if opts.engine == "fast" else None
+        # the one-time Hyperscan build (under a second, far more on a busy machine) is not
+        # part of the document's time budget: it must not pass the 64th document through
+        scanner = self._ready_scanner() if opts.engine == "fast" else None
+        started = time.perf_counter()
+        raw = scanner.scan(text) if scanner is not None else None
         if raw is not None:  # already normal: hits come from the Hyperscan scan
             lines = raw_lines(text)
             keys = lines.bodies
@@ -261,16 +264,14 @@ class Cleaner:
             return None
         return _scanner_for(self.ruleset, self._index)
 
-    def _raw_scan(self, text: str) -> RawScan | None:
+    def _ready_scanner(self) -> HyperscanScanner | None:
         scanner = _SCANNERS.get(self.ruleset.hash) if self.ruleset.hash else None
         if scanner is None:
             self._calls += 1
             if self.options.accelerate is None and self._calls < ACCELERATE_AFTER:
                 return None
             scanner = self._scanner()
-            if scanner is None:
-                return None
-        return scanner.scan(text)
+        return scanner
 
     def _render(self, text: str, lines: Lines, work: Work) -> str:
         if all(work.alive):

@@ -63,3 +63,30 @@ def test_shared_cleaner_in_threads_equals_one_thread(builtin: RuleSet) -> None:
     for i, job in enumerate(jobs):
         assert got[i] == expected[i], f"job {i} ({job[0]}, {job[1].get('url')}) differs"
     assert sum(bool(r.removals) for r in expected if hasattr(r, "removals")) > 50
+
+
+def test_the_one_time_hyperscan_build_is_not_charged_to_a_document(
+    builtin: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the test above with the default limits on a busy machine: the 64th
+    document paid for the Hyperscan build and was passed through with a time-budget
+    notice. The build is now outside the document's budget."""
+    import time
+
+    from cleaner import engine, hsscan
+
+    if not hsscan.AVAILABLE:
+        pytest.skip("Hyperscan is not installed")
+    real = hsscan.HyperscanScanner
+
+    def slow_build(*args: Any) -> Any:
+        time.sleep(0.3)  # a build on a loaded machine
+        return real(*args)
+
+    monkeypatch.setattr(engine, "HyperscanScanner", slow_build)
+    monkeypatch.setattr(engine, "_SCANNERS", {})
+    cleaner = Cleaner(builtin, time_budget=0.2)
+    doc = "Stocks rose on Monday.\nNow Read: More news\nThe index closed higher."
+    results = [cleaner.clean(doc, publisher="benzinga") for _ in range(engine.ACCELERATE_AFTER + 2)]
+    assert not [r.warnings for r in results if r.warnings]
+    assert all(r.text == "Stocks rose on Monday.\nThe index closed higher." for r in results)

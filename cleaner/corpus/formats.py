@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 import zstandard
 
@@ -60,14 +61,62 @@ def open_read(path: str) -> BinaryIO:
     if kind == "gz":
         return gzip.open(path, "rb")  # type: ignore[return-value]
     if kind == "zst":
-        fh = open(path, "rb")  # noqa: SIM115 - the reader owns and closes it
-        reader = zstandard.ZstdDecompressor().stream_reader(
-            fh,
-            closefd=True,
-            read_across_frames=True,  # parts are written as separate frames
-        )
-        return io.BufferedReader(reader)
+        return io.BufferedReader(_ZstdFrames(open(path, "rb")))  # closed by _ZstdFrames
     return open(path, "rb")
+
+
+#: What reading a broken compressed stream raises: gzip's BadGzipFile (an OSError) and
+#: EOFError for a truncated member, zlib.error, ZstdError, and our EOFError for a
+#: truncated zstd frame. Corpus mode turns these into a reject, never a traceback.
+CORRUPT_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    zlib.error,
+    zstandard.ZstdError,
+)
+
+
+class _ZstdFrames(io.RawIOBase):
+    """Decompressed bytes of concatenated zstd frames (parts are written as separate
+    frames), raising EOFError when the file ends inside a frame: zstandard's own stream
+    reader returns a truncated file's partial data without a word."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self._dctx = zstandard.ZstdDecompressor()
+        self._obj = self._dctx.decompressobj()
+        self._in_frame = False
+        self._out = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._out:
+            data = self._fh.read(1 << 20)
+            if not data:
+                if self._in_frame:
+                    raise EOFError("zstd file ends in the middle of a frame (truncated?)")
+                return 0
+            self._feed(data)
+        n = min(len(buffer), len(self._out))
+        buffer[:n] = self._out[:n]
+        self._out = self._out[n:]
+        return n
+
+    def _feed(self, data: bytes) -> None:
+        while data:
+            self._in_frame = True
+            self._out += self._obj.decompress(data)
+            if not self._obj.eof:
+                return
+            self._in_frame = False
+            data = self._obj.unused_data
+            self._obj = self._dctx.decompressobj()
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
 
 
 def compress(data: bytes, kind: Compression) -> bytes:

@@ -27,7 +27,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from cleaner.corpus import work
-from cleaner.corpus.formats import Compression, compression_of, format_of, open_read
+from cleaner.corpus.formats import (
+    CORRUPT_ERRORS,
+    Compression,
+    compression_of,
+    format_of,
+    open_read,
+)
 from cleaner.corpus.health import health_json, health_summary, load_baseline, publisher_health
 from cleaner.corpus.progress import Progress
 from cleaner.corpus.records import Fields
@@ -174,28 +180,56 @@ def _plan_ranges(path: str, chunk_bytes: int) -> list[tuple[int, int]]:
     return [(start, min(start + chunk_bytes, size)) for start in range(0, size, chunk_bytes)]
 
 
-def _stream_batches(fh: BinaryIO, batch_bytes: int) -> Iterator[bytes]:
-    """Whole lines, about ``batch_bytes`` at a time (a longer line is one batch)."""
-    pending = b""
-    while True:
-        block = fh.read(batch_bytes)
-        if not block:
-            break
-        block = pending + block
-        cut = block.rfind(b"\n")
-        if cut < 0:
-            if len(block) > work.MAX_RECORD_BYTES:  # a runaway line: keep its start only
-                yield block[: work.MAX_RECORD_BYTES + 1] + b"\n"
-                while block and b"\n" not in block:
-                    block = fh.read(batch_bytes)
-                pending = block[block.find(b"\n") + 1 :] if block else b""
+@dataclass(frozen=True)
+class _Corrupt:
+    """Where a compressed stream broke: the bytes of the unfinished line, and why."""
+
+    data: bytes
+    reason: str
+
+
+def _stream_batches(fh: BinaryIO, batch_bytes: int) -> Iterator[bytes | _Corrupt]:
+    """Whole lines, about ``batch_bytes`` at a time (a longer line is one batch, cut at
+    MAX_RECORD_BYTES: the rest of it is read and dropped). Reads in small pieces, so a
+    stream that breaks (a corrupt or truncated .gz/.zst) gives up every whole line before
+    the break, then _Corrupt with the unfinished line."""
+    read = getattr(fh, "read1", fh.read)
+    buf = bytearray()
+    last_nl = -1  # index of the last newline in buf
+    skipping = False  # inside a runaway line whose start was already yielded
+    try:
+        while True:
+            piece = read(min(1 << 16, batch_bytes))
+            if not piece:
+                break
+            if skipping:
+                cut = piece.find(b"\n")
+                if cut < 0:
+                    continue
+                piece, skipping = piece[cut + 1 :], False
+            found = piece.rfind(b"\n")
+            if found >= 0:
+                last_nl = len(buf) + found
+            buf += piece
+            if len(buf) < batch_bytes:
                 continue
-            pending = block
-            continue
-        yield block[: cut + 1]
-        pending = block[cut + 1 :]
-    if pending:
-        yield pending
+            if last_nl >= 0:
+                yield bytes(buf[: last_nl + 1])
+                del buf[: last_nl + 1]
+                last_nl = -1
+            elif len(buf) > work.MAX_RECORD_BYTES:  # a runaway line: keep its start only
+                yield bytes(buf[: work.MAX_RECORD_BYTES + 1]) + b"\n"
+                buf.clear()
+                skipping = True
+    except CORRUPT_ERRORS as exc:
+        if last_nl >= 0:
+            yield bytes(buf[: last_nl + 1])
+            del buf[: last_nl + 1]
+        reason = f"the input cannot be read past this point ({type(exc).__name__}: {exc})"
+        yield _Corrupt(bytes(buf), reason)
+        return
+    if buf:
+        yield bytes(buf)
 
 
 @dataclass
@@ -482,7 +516,13 @@ class CorpusRun:
                             if index <= done:
                                 index += 1
                                 continue
-                            yield work.jsonl_batch, (index, batch, opts.fields, out_kind, source)
+                            if isinstance(batch, _Corrupt):
+                                yield work.unreadable, (index, batch.data, batch.reason, source)
+                            else:
+                                yield (
+                                    work.jsonl_batch,
+                                    (index, batch, opts.fields, out_kind, source),
+                                )
                             index += 1
                     finally:
                         if stream is not sys.stdin.buffer:

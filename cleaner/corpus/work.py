@@ -134,6 +134,17 @@ def jsonl_range(
     return ChunkResult(index, len(lines), b"", part, rejects, stats)
 
 
+def split_lines(data: bytes) -> list[bytes]:
+    """Lines as ``readline`` cuts them, at b"\\n" only (``bytes.splitlines`` also cuts at a
+    lone b"\\r", which would number a streamed input's lines unlike the same plain file)."""
+    lines = data.split(b"\n")
+    last = lines.pop()
+    out = [line + b"\n" for line in lines]
+    if last:
+        out.append(last)
+    return out
+
+
 def jsonl_batch(
     index: int,
     data: bytes,
@@ -142,7 +153,7 @@ def jsonl_batch(
     source: str,
 ) -> ChunkResult:
     """Clean a batch of whole JSONL lines that the parent read from a stream."""
-    lines = data.splitlines(keepends=True)
+    lines = split_lines(data)
     out, rejects, stats = _clean_lines(worker_cleaner(), lines, fields, source)
     return ChunkResult(index, len(lines), compress(bytes(out), compression), None, rejects, stats)
 
@@ -214,6 +225,14 @@ def text_file(
     return ChunkResult(index, 1, out, None, [], stats)
 
 
+def unreadable(index: int, data: bytes, reason: str, source: str) -> ChunkResult:
+    """The end of a stream that could not be decompressed: one reject, holding the start
+    of the unfinished line (if any), so that the break is reported with its line number."""
+    stats = Stats(rejects=1, bytes_in=len(data))
+    body = data[:4096]
+    return ChunkResult(index, 1, b"", None, [(1, reject_line(1, reason, body, source))], stats)
+
+
 def _all_rejected(index: int, lines: list[bytes], reason: str, source: str) -> ChunkResult:
     stats = Stats()
     rejects: list[tuple[int, bytes]] = []
@@ -238,7 +257,7 @@ def rejected_chunk(fn: Callable[..., Any], args: tuple[Any, ...], reason: str) -
         return _all_rejected(index, _read_range(path, start, end), reason, path)
     if fn is jsonl_batch:
         index, data, _fields, _compression, source = args
-        return _all_rejected(index, data.splitlines(keepends=True), reason, source)
+        return _all_rejected(index, split_lines(data), reason, source)
     if fn is records_batch:
         index, records, _fields = args
         stats = Stats(rejects=len(records))

@@ -1,0 +1,150 @@
+"""Properties of the corpus readers: whatever the bytes, nothing is lost.
+
+Random lines (valid records, records of the wrong shape, JSON junk, binary junk, blank
+lines, lone carriage returns) are written as plain, gzip and zstd JSONL, sometimes cut
+short or corrupted. Every non-blank line that can be read comes out either cleaned (in
+order) or in the rejects file with its line number, and a stream that breaks adds one
+reject at the line where it broke: count in == count out + rejects. The same bytes give
+the same output and the same rejects in every compression.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import orjson
+import zstandard
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaner import Cleaner, RuleSet
+from cleaner.corpus import CorpusOptions, run_corpus
+from cleaner.model import PackSource
+
+PACK = """\
+publisher: Tiny
+domains: [tiny.example]
+rules:
+  - id: now-read
+    prefix: "Now Read:"
+    category: related-link
+    why: cross-promo lines
+"""
+CLEANER = Cleaner(RuleSet.from_sources([PackSource("tiny.yaml", PACK, "user")]))
+
+text_value = st.one_of(
+    st.sampled_from(["Story.\nNow Read: more\nEnd.", "Now Read: x", "Plain.", ""]),
+    st.text(max_size=30),
+)
+record = st.fixed_dictionaries(
+    {"text": text_value},
+    optional={"url": st.just("https://tiny.example/a"), "id": st.integers(-(2**63), 2**63 - 1)},
+).map(lambda r: orjson.dumps(r))
+line = st.one_of(
+    record,
+    record,
+    st.sampled_from([b"[1, 2]", b'{"body": "x"}', b'{"text": 5}', b"null", b"{", b"   "]),
+    st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")),
+    st.text(max_size=20).map(lambda t: t.encode("utf-8", "surrogatepass").replace(b"\n", b"")),
+    st.just(b"\r"),
+    record.map(lambda r: r + b"\r"),  # CRLF
+    st.tuples(record, record).map(lambda t: t[0] + b"\r" + t[1]),  # a lone CR: one line
+)
+documents = st.tuples(
+    st.lists(line, max_size=25),
+    st.booleans(),  # final newline
+).map(lambda t: b"\n".join(t[0]) + (b"\n" if t[1] and t[0] else b""))
+
+
+def _lines_in(data: bytes) -> int:
+    return sum(1 for raw in data.split(b"\n") if raw.rstrip(b"\r\n").strip())
+
+
+def _compress(data: bytes, suffix: str) -> bytes:
+    if suffix == ".gz":
+        return gzip.compress(data)
+    if suffix == ".zst":
+        return bytes(zstandard.ZstdCompressor().compress(data))
+    return data
+
+
+def _run(tmp: Path, name: str, payload: bytes, chunk_bytes: int) -> tuple[bytes, list[dict]]:
+    src = tmp / name
+    src.write_bytes(payload)
+    out = tmp / f"out-{name}.jsonl"
+    rejects = tmp / f"rejects-{name}.jsonl"
+    opts = CorpusOptions(
+        inputs=(str(src),),
+        output=str(out),
+        rejects=str(rejects),
+        quiet=True,
+        chunk_bytes=chunk_bytes,
+    )
+    stats, _, _ = run_corpus(CLEANER, opts)
+    raw = rejects.read_bytes() if rejects.exists() else b""
+    entries = [json.loads(x) for x in raw.split(b"\n") if x]  # not str.splitlines: U+2028
+    assert stats.rejects == len(entries)
+    for e in entries:
+        assert isinstance(e["line"], int) and e["line"] >= 1 and e["reason"]
+    return out.read_bytes(), entries
+
+
+settings_ = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@settings_
+@given(documents, st.sampled_from([4096, 64]))
+def test_every_line_is_cleaned_or_rejected_the_same_in_every_compression(
+    tmp_path_factory: object, data: bytes, chunk_bytes: int
+) -> None:
+    tmp = Path(tmp_path_factory.mktemp("c"))  # type: ignore[attr-defined]
+    results = {}
+    for suffix in ("", ".gz", ".zst"):
+        out, rejects = _run(tmp, f"in.jsonl{suffix}", _compress(data, suffix), chunk_bytes)
+        kept = [k for k in out.split(b"\n") if k]
+        assert len(kept) + len(rejects) == _lines_in(data)
+        assert all(isinstance(orjson.loads(k), dict) for k in kept)
+        results[suffix] = (out, [(e["line"], e["reason"]) for e in rejects])
+    assert results[".gz"] == results[""] == results[".zst"]
+    for number, _reason in results[""][1]:
+        assert data.split(b"\n")[number - 1].strip()  # the line the reject names exists
+
+
+@settings_
+@given(documents, st.sampled_from([".gz", ".zst"]), st.integers(0, 400), st.binary(max_size=8))
+def test_a_broken_stream_keeps_what_it_can_and_reports_the_break(
+    tmp_path_factory: object, data: bytes, suffix: str, cut: int, junk: bytes
+) -> None:
+    tmp = Path(tmp_path_factory.mktemp("b"))  # type: ignore[attr-defined]
+    whole = _compress(data, suffix)
+    broken = whole[: min(cut, len(whole))] + junk
+    out, rejects = _run(tmp, f"in.jsonl{suffix}", broken, 4096)
+    kept = [k for k in out.split(b"\n") if k]
+    breaks = [e for e in rejects if "cannot be read past" in e["reason"]]
+    assert len(breaks) <= 1
+    if breaks:  # everything before the break is accounted for, line by line
+        assert breaks[0] == rejects[-1]
+        assert len(kept) + len(rejects) - 1 == breaks[0]["line"] - 1 - _blank_before(
+            data, breaks[0]["line"]
+        )
+    else:  # it decompressed in full (junk may have been ignored trailing data)
+        assert len(kept) + len(rejects) <= _lines_in(data)
+
+
+def _blank_before(data: bytes, line: int) -> int:
+    return sum(1 for raw in data.split(b"\n")[: line - 1] if not raw.rstrip(b"\r\n").strip())
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from([".jsonl", ".jsonl.gz", ".jsonl.zst"]))
+def test_random_bytes_never_raise(data: bytes, suffix: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out, rejects = _run(Path(tmp), f"in{suffix}", data, 4096)
+        if suffix == ".jsonl":
+            assert len([k for k in out.split(b"\n") if k]) + len(rejects) == _lines_in(data)
