@@ -14,8 +14,9 @@ trafilatura, jusText and resiliparse are benchmark-only (``pip install trafilatu
 lxml_html_clean resiliparse``); a missing one is skipped. Quality uses the project's
 scorer (:mod:`cleaner.quality`, line metrics on ``expected_text``), per tune/check split
 and for English and German; speed is MB of HTML per second on one core, the best of
-``--repeat`` passes over all pages (a shared machine is noisy; the ratios in one run are
-the result). Writes ``benchmarks/results/html.md`` and ``html.json``.
+``--repeat`` passes over all pages, taken round-robin (a pass of each system, then the next
+round: a shared machine is noisy, and load then falls on every system alike; the ratios
+in one run are the result). Writes ``benchmarks/results/html.md`` and ``html.json``.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def systems() -> dict[str, Extractor]:
     except ImportError:
         print("trafilatura not installed: skipped", file=sys.stderr)
     try:
-        import justext
+        import justext  # type: ignore[import-untyped]
 
         lists = {name.lower() for name in justext.get_stoplists()}
         names = {"en": "English", "de": "German", "es": "Spanish", "pt": "Portuguese",
@@ -90,22 +91,29 @@ def systems() -> dict[str, Extractor]:
 
 
 def measure(
-    fn: Extractor, pages: list[dict[str, Any]], blobs: list[bytes], repeat: int
-) -> tuple[list[str], float]:
-    """Outputs of one pass and the best MB/s of ``repeat`` passes."""
-    best = float("inf")
-    outputs: list[str] = []
+    fns: dict[str, Extractor], pages: list[dict[str, Any]], blobs: list[bytes], repeat: int
+) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """Outputs of one pass per system and each system's best MB/s of ``repeat`` passes.
+
+    Passes go round-robin (a pass of every system, then the next round), so that load from
+    other processes on a shared machine falls on all systems alike and the ratios hold.
+    """
+    best = dict.fromkeys(fns, float("inf"))
+    outputs: dict[str, list[str]] = {}
     for _ in range(repeat):
-        start = time.perf_counter()
-        outputs = [fn(blob, page) for blob, page in zip(blobs, pages, strict=True)]
-        best = min(best, time.perf_counter() - start)
-    return outputs, sum(map(len, blobs)) / best / 1e6
+        for label, fn in fns.items():
+            start = time.perf_counter()
+            outputs[label] = [fn(blob, page) for blob, page in zip(blobs, pages, strict=True)]
+            best[label] = min(best[label], time.perf_counter() - start)
+    size = sum(map(len, blobs))
+    return outputs, {label: size / t / 1e6 for label, t in best.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("data", nargs="?", default=str(DEFAULT_DATA))
-    p.add_argument("--repeat", type=int, default=2, help="timed passes per system (best wins)")
+    p.add_argument("--repeat", type=int, default=3, help="timed passes per system (best wins)")
+    p.add_argument("--only", nargs="*", help="rows whose label contains one of these words")
     p.add_argument("--out", default=str(HERE / "results" / "html.md"))
     args = p.parse_args(argv)
     if not Path(args.data).exists():
@@ -115,8 +123,12 @@ def main(argv: list[str] | None = None) -> int:
     pages = quality.load_pages(args.data)
     blobs = [page["html"].encode("utf-8") for page in pages]
     rows: dict[str, dict[str, Any]] = {}
-    for label, fn in systems().items():
-        outputs, mbps = measure(fn, pages, blobs, args.repeat)
+    found = systems()
+    if args.only:
+        found = {k: v for k, v in found.items() if any(w in k for w in args.only)}
+    every, speeds = measure(found, pages, blobs, args.repeat)
+    for label, outputs in every.items():
+        mbps = speeds[label]
         scores = [quality.score_page(page, out) for page, out in zip(pages, outputs, strict=True)]
         groups = {
             "all": scores,
@@ -142,7 +154,7 @@ def report(rows: dict[str, dict[str, Any]], pages: int, size: int) -> str:
         f"# HTML mode against the field ({pages} labelled pages, {size / 1e6:.1f} MB of HTML)",
         "",
         "Line metrics on `expected_text` (cleaner.quality); speed: MB of HTML per second, one "
-        "core, best of the passes, all systems in the same run.",
+        "core, best of 3 passes taken round-robin, all systems in the same run.",
         "",
         "| system | set | lineP | lineR | lineF1 | boilerplate removed | article kept | MB/s |"
         + (" vs trafilatura |" if base else ""),
