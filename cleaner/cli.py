@@ -466,6 +466,10 @@ def _run_clean(argv: Sequence[str]) -> int:
         return EXIT_OK
     if not 0 < args.max_cut_share <= 1:
         raise InputError("--max-cut-share must be in (0, 1]")
+    for flag in ("rule_timeout", "time_budget", "max_document_chars", "max_line_chars"):
+        value = getattr(args, flag)
+        if value is not None and not value >= 0:  # also refuses NaN
+            raise InputError(f"--{flag.replace('_', '-')} must be >= 0, not {value}")
     if args.publisher:
         rules.resolve(args.publisher)  # unknown names stop here, before any input is read
     cleaner = _cleaner(args, rules)
@@ -562,8 +566,8 @@ def _run_corpus(args: argparse.Namespace, cleaner: Cleaner, inputs: list[str]) -
             "in corpus mode, give context per record with --url-field, "
             "--publisher-field, --date-field, --language-field"
         )
-    if args.workers < 1 or args.chunk_mb <= 0:
-        raise InputError("--workers must be >= 1 and --chunk-mb > 0")
+    if args.workers < 1 or not 0 < args.chunk_mb < float("inf"):  # also refuses NaN
+        raise InputError("--workers must be >= 1 and --chunk-mb a finite number > 0")
     opts = CorpusOptions(
         inputs=tuple(inputs),
         output=args.output,
@@ -815,6 +819,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # a path the system refuses (too long, no permission, ...)
+        print(f"clean: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def entry() -> NoReturn:  # pragma: no cover - thin wrapper for python -m

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from typing import Any
 
 import orjson
 import zstandard
@@ -70,7 +71,9 @@ def _compress(data: bytes, suffix: str) -> bytes:
     return data
 
 
-def _run(tmp: Path, name: str, payload: bytes, chunk_bytes: int) -> tuple[bytes, list[dict]]:
+def _run(
+    tmp: Path, name: str, payload: bytes, chunk_bytes: int
+) -> tuple[bytes, list[dict[str, Any]]]:
     src = tmp / name
     src.write_bytes(payload)
     out = tmp / f"out-{name}.jsonl"

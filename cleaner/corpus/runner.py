@@ -679,7 +679,12 @@ def run_corpus(cleaner: Cleaner, opts: CorpusOptions) -> tuple[Stats, float, str
         summary = stats.to_json(
             seconds, rejects_file=rejects, workers=opts.workers, **health_json(health, baseline)
         )
-        Path(opts.stats_json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        target = Path(opts.stats_json)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{target}: cannot write the stats: {exc.strerror or exc}") from exc
     if not opts.quiet:
         sys.stderr.write(stats.summary(seconds, rejects) + health_summary(health, baseline))
     return stats, seconds, rejects

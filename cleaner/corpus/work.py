@@ -9,6 +9,7 @@ compressed or streamed inputs arrive as bytes and leave as bytes.
 from __future__ import annotations
 
 import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,7 +201,7 @@ def text_file(
     """Clean one text document (a file of a folder); write it to ``target`` if given."""
     cleaner = worker_cleaner()
     stats = Stats()
-    data = Path(source).read_bytes()
+    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     stats.bytes_in = len(data)
     try:
         text = data.decode("utf-8")
