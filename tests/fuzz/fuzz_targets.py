@@ -1,15 +1,16 @@
 """Coverage-guided fuzz targets (atheris) for the engine and the rule loader.
 
-    python tests/fuzz/fuzz_targets.py engine -runs=100000
-    python tests/fuzz/fuzz_targets.py loader -runs=100000
+    python tests/fuzz/fuzz_targets.py engine -runs=100000 -max_len=4096
+    python tests/fuzz/fuzz_targets.py loader -runs=100000 -max_len=8192
     python tests/fuzz/fuzz_targets.py engine -max_total_time=60
 
 Each target checks properties, not just "no crash": the engine raises nothing but the
 documented errors, is idempotent for a fixed pack selection, never removes a line
 without a rule id, and the fast engine agrees with the reference engine; the loader
 turns any bytes into either a rule set or a RuleLoadError. A failing input is saved by
-libFuzzer as crash-* in the working directory. ``tests/test_fuzz.py`` runs a short
-budget of both in CI.
+libFuzzer as crash-* in the working directory, and the corpus grows in ``corpus-NAME``
+there (see seed_corpus). ``tests/test_fuzz.py`` runs a short budget of both in CI; the
+long runs and their results are in ``benchmarks/results/fuzz.md``.
 """
 
 from __future__ import annotations
@@ -61,12 +62,16 @@ TARGETS = {"engine": engine, "loader": loader}
 
 
 def seed_corpus(name: str) -> str:
-    """A directory of starting inputs: every pack example (and, for the loader, every
-    pack file), so the fuzzer starts from realistic documents and packs."""
-    import tempfile
+    """The corpus folder ``corpus-NAME`` in the working directory, seeded on first use
+    with every pack example (and, for the loader, every pack file), so the fuzzer starts
+    from realistic documents and packs. libFuzzer adds what it finds there: running again
+    in the same directory continues the session."""
     from pathlib import Path
 
-    folder = Path(tempfile.mkdtemp(prefix=f"boilerclean-fuzz-{name}-"))
+    folder = Path.cwd() / f"corpus-{name}"
+    if folder.is_dir() and any(folder.iterdir()):
+        return str(folder)
+    folder.mkdir(exist_ok=True)
     if name == "engine":
         for i, ex in enumerate(_RULES.examples):
             folder.joinpath(f"ex{i}").write_bytes(bytes([i % 256]) + ex.input.encode())
