@@ -24,6 +24,9 @@ from hypothesis import strategies as st
 from cleaner import cli
 from cleaner.ruleset import RuleSet
 
+#: the CI budget; HYPOTHESIS_PROFILE=long runs 50 times as many examples
+SCALE = 1 if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else 50
+
 PACK = """\
 publisher: Tiny
 domains: [tiny.example]
@@ -102,7 +105,7 @@ def _memo_load(paths: list[str], builtin: bool = True) -> RuleSet:
 
 
 @settings(
-    max_examples=120,
+    max_examples=120 * SCALE,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

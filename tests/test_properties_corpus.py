@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, RuleSet
 from cleaner.corpus import CorpusOptions, run_corpus
 from cleaner.model import PackSource
+
+#: the CI budget; HYPOTHESIS_PROFILE=long runs 50 times as many examples
+SCALE = 1 if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else 50
 
 PACK = """\
 publisher: Tiny
@@ -95,7 +99,9 @@ def _run(
 
 
 settings_ = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
@@ -142,7 +148,7 @@ def _blank_before(data: bytes, line: int) -> int:
     return sum(1 for raw in data.split(b"\n")[: line - 1] if not raw.rstrip(b"\r\n").strip())
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25 * SCALE, deadline=None)
 @given(st.binary(max_size=300), st.sampled_from([".jsonl", ".jsonl.gz", ".jsonl.zst"]))
 def test_random_bytes_never_raise(data: bytes, suffix: str) -> None:
     import tempfile

@@ -18,6 +18,7 @@ what a reader of the page sees.
 from __future__ import annotations
 
 import html as htmllib
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -25,6 +26,9 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner
 from cleaner.errors import CleanerError
+
+#: the CI budget; HYPOTHESIS_PROFILE=long runs 50 times as many examples
+SCALE = 1 if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else 50
 
 GENERIC = Cleaner(packs=["common"], detect=False)
 ALL = Cleaner()
@@ -129,7 +133,7 @@ def _invents_nothing(out: str, pieces: list[str]) -> None:
             assert word in text, f"{word!r} of {line!r} is not in the page"
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30 * SCALE, deadline=None)
 @given(pages(), st.sampled_from([GENERIC, ALL]))
 def test_page_properties(page: tuple[str, list[str]], cleaner: Cleaner) -> None:
     html, pieces = page
@@ -141,7 +145,7 @@ def test_page_properties(page: tuple[str, list[str]], cleaner: Cleaner) -> None:
     assert cleaner.clean_html(html.encode("utf-8")).text == result.text
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20 * SCALE, deadline=None)
 @given(pages())
 def test_text_stage_is_a_fixed_point(page: tuple[str, list[str]]) -> None:
     html, _ = page
@@ -151,7 +155,7 @@ def test_text_stage_is_a_fixed_point(page: tuple[str, list[str]]) -> None:
     assert again.text == out
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30 * SCALE, deadline=None)
 @given(st.one_of(st.text(max_size=300), st.binary(max_size=300)))
 def test_random_input_raises_only_documented_errors(data: str | bytes) -> None:
     try:
@@ -161,7 +165,7 @@ def test_random_input_raises_only_documented_errors(data: str | bytes) -> None:
         pass
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20 * SCALE, deadline=None)
 @given(st.integers(1, 3000), st.sampled_from(["div", "span", "b", "table", "li", "p"]))
 def test_deep_nesting_never_raises(depth: int, tag: str) -> None:
     html = f"<{tag}>" * depth + "Deep words here." + f"</{tag}>" * depth

@@ -10,6 +10,7 @@ rules then clean a document without raising anything undocumented, or raises
 from __future__ import annotations
 
 import contextlib
+import os
 
 import yaml
 from hypothesis import event, given, settings
@@ -18,6 +19,9 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, RuleSet
 from cleaner.errors import CleanerError, RuleLoadError
 from cleaner.model import ACTIONS, CATEGORIES, PackSource
+
+#: the CI budget; HYPOTHESIS_PROFILE=long runs 50 times as many examples
+SCALE = 1 if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else 50
 
 SOURCES = RuleSet.load(env=False).sources
 PATH = "fuzzed.yaml"
@@ -103,7 +107,7 @@ def _check(text: str) -> None:
         Cleaner(rules).clean(DOC)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60 * SCALE, deadline=None)
 @given(pack)
 def test_random_packs_load_or_fail_with_places(data: dict[str, object]) -> None:
     _check(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
@@ -131,7 +135,7 @@ yaml_bits = st.sampled_from(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60 * SCALE, deadline=None)
 @given(st.sampled_from(range(len(SOURCES))), st.data())
 def test_mutated_real_packs_load_or_fail_with_places(which: int, data: st.DataObject) -> None:
     lines = SOURCES[which].text.split("\n")
@@ -156,7 +160,7 @@ def test_mutated_real_packs_load_or_fail_with_places(which: int, data: st.DataOb
     _check("\n".join(lines))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40 * SCALE, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_loads_or_fails_with_places(text: str) -> None:
     _check(text)
