@@ -157,3 +157,37 @@ def test_random_bytes_never_raise(data: bytes, suffix: str) -> None:
         out, rejects = _run(Path(tmp), f"in{suffix}", data, 4096)
         if suffix == ".jsonl":
             assert len([k for k in out.split(b"\n") if k]) + len(rejects) == _lines_in(data)
+
+
+@settings(max_examples=60 * SCALE, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.binary(max_size=30), st.integers(0, 400).map(lambda n: b"y" * n)),
+        max_size=12,
+    ).map(lambda ls: b"\n".join(ls)),
+    st.integers(1, 64),
+)
+def test_byte_ranges_give_every_line_once_and_bounded(data: bytes, chunk: int) -> None:
+    """Cutting a plain file into ranges: every line comes from exactly one range, and a
+    line over the record limit is cut at it (ranges that start inside it skip it in
+    bounded pieces, up to their own end only)."""
+    import tempfile
+
+    from cleaner.corpus import runner, work
+
+    limit = 50
+    with tempfile.NamedTemporaryFile(suffix=".jsonl") as fh:
+        fh.write(data)
+        fh.flush()
+        old = work.MAX_RECORD_BYTES
+        work.MAX_RECORD_BYTES = limit
+        try:
+            got = [
+                line
+                for start, end in runner._plan_ranges(fh.name, chunk)
+                for line in work._read_range(fh.name, start, end)
+            ]
+        finally:
+            work.MAX_RECORD_BYTES = old
+    want = [line[: limit + 1] for line in work.split_lines(data)]
+    assert [g.rstrip(b"\n") for g in got] == [w.rstrip(b"\n") for w in want]

@@ -188,6 +188,14 @@ class _Corrupt:
     reason: str
 
 
+def _take_front(buf: bytearray, n: int) -> bytes:
+    """The first ``n`` bytes of ``buf``, removed from it, copied once (not twice)."""
+    with memoryview(buf) as view:
+        front = bytes(view[:n])
+    del buf[:n]
+    return front
+
+
 def _stream_batches(fh: BinaryIO, batch_bytes: int) -> Iterator[bytes | _Corrupt]:
     """Whole lines, about ``batch_bytes`` at a time (a longer line is one batch, cut at
     MAX_RECORD_BYTES: the rest of it is read and dropped). Reads in small pieces, so a
@@ -214,17 +222,15 @@ def _stream_batches(fh: BinaryIO, batch_bytes: int) -> Iterator[bytes | _Corrupt
             if len(buf) < batch_bytes:
                 continue
             if last_nl >= 0:
-                yield bytes(buf[: last_nl + 1])
-                del buf[: last_nl + 1]
+                yield _take_front(buf, last_nl + 1)
                 last_nl = -1
             elif len(buf) > work.MAX_RECORD_BYTES:  # a runaway line: keep its start only
-                yield bytes(buf[: work.MAX_RECORD_BYTES + 1]) + b"\n"
+                yield _take_front(buf, work.MAX_RECORD_BYTES + 1)
                 buf.clear()
                 skipping = True
     except CORRUPT_ERRORS as exc:
         if last_nl >= 0:
-            yield bytes(buf[: last_nl + 1])
-            del buf[: last_nl + 1]
+            yield _take_front(buf, last_nl + 1)
         reason = f"the input cannot be read past this point ({type(exc).__name__}: {exc})"
         yield _Corrupt(bytes(buf), reason)
         return

@@ -67,8 +67,7 @@ def read_bounded_line(fh: BinaryIO) -> bytes:
             rest = fh.readline(1 << 20)
             if not rest or rest.endswith(b"\n"):
                 break
-        line += b"\n"
-    return line
+    return line  # over the limit: no newline added (no 64 MB copy); callers strip it anyway
 
 
 def _clean_lines(
@@ -107,8 +106,11 @@ def _read_range(path: str, start: int, end: int) -> list[bytes]:
     with open(path, "rb") as fh:
         if start > 0:
             fh.seek(start - 1)
-            if fh.read(1) != b"\n":
-                fh.readline()  # the line started in the previous chunk
+            if fh.read(1) != b"\n":  # the line started in an earlier chunk: skip it, in
+                while True:  # pieces, and only as far as this range (a runaway line)
+                    piece = fh.readline(1 << 20)
+                    if not piece or piece.endswith(b"\n") or fh.tell() >= end:
+                        break
         lines = []
         while fh.tell() < end:
             line = read_bounded_line(fh)
