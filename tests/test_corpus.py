@@ -292,7 +292,7 @@ def test_unknown_publisher_hint_is_ignored_not_rejected(cleaner: Cleaner, tmp_pa
     assert read_jsonl(out)[0]["text"] == CLEAN
 
 
-@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz", ".jsonl.zst"])
 def test_oversized_record_is_rejected_with_bounded_memory(
     cleaner: Cleaner,
     tmp_path: Path,
@@ -312,3 +312,41 @@ def test_oversized_record_is_rejected_with_bounded_memory(
     entry = json.loads(Path(rejects or "").read_text().splitlines()[0])
     assert entry["line"] == 4 and "larger than" in entry["reason"]
     assert len(entry["record"]) <= 4096
+
+
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_decompression_bomb_is_rejected_in_bounded_memory(
+    cleaner: Cleaner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
+) -> None:
+    """40 MB of one endless line in a file of a few kilobytes: the record is rejected and
+    the memory used stays near the record limit, not the decompressed size."""
+    import tracemalloc
+
+    from cleaner.corpus import work
+
+    monkeypatch.setattr(work, "MAX_RECORD_BYTES", 1 << 20)
+    bomb = b'{"text": "' + b"A" * (40 << 20)
+    src = tmp_path / f"bomb{suffix}"
+    if suffix == ".jsonl.gz":
+        src.write_bytes(gzip.compress(bomb + b'"}\n{"text": "after"}\n', compresslevel=9))
+    else:
+        src.write_bytes(
+            zstandard.ZstdCompressor(level=19).compress(bomb + b'"}\n{"text": "after"}\n')
+        )
+    assert src.stat().st_size < 200_000
+    del bomb
+    tracemalloc.start()
+    try:
+        stats, _, rejects = run(
+            cleaner, tmp_path, [src], tmp_path / "out.jsonl", chunk_bytes=1 << 20
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert stats.rejects == 1 and stats.documents == 1
+    assert read_jsonl(tmp_path / "out.jsonl") == [{"text": "after"}]
+    assert "larger than" in Path(rejects or "").read_text()
+    assert peak < 12 << 20, f"peak {peak / 2**20:.1f} MB"

@@ -79,40 +79,59 @@ CORRUPT_ERRORS: tuple[type[BaseException], ...] = (
 class _ZstdFrames(io.RawIOBase):
     """Decompressed bytes of concatenated zstd frames (parts are written as separate
     frames), raising EOFError when the file ends inside a frame: zstandard's own stream
-    reader returns a truncated file's partial data without a word."""
+    reader returns a truncated file's partial data without a word.
+
+    Memory stays bounded for a decompression bomb: compressed input is fed in pieces sized
+    from the ratio seen so far, so that each piece expands to about ``_TARGET`` bytes (a
+    piece of ``_SMALLEST`` bytes of run-length blocks still expands to a few MB at most)."""
+
+    _TARGET = 1 << 20
+    _SMALLEST = 64
+    _LARGEST = 1 << 20
 
     def __init__(self, fh: BinaryIO) -> None:
         self._fh = fh
         self._dctx = zstandard.ZstdDecompressor()
         self._obj = self._dctx.decompressobj()
         self._in_frame = False
-        self._out = b""
+        self._out = b""  # decompressed, handed out from self._at on
+        self._at = 0
+        self._pending = b""  # compressed bytes read, fed from self._fed on
+        self._fed = 0
+        self._piece = self._SMALLEST  # grows as the ratio allows
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        while not self._out:
-            data = self._fh.read(1 << 20)
-            if not data:
-                if self._in_frame:
-                    raise EOFError("zstd file ends in the middle of a frame (truncated?)")
-                return 0
-            self._feed(data)
-        n = min(len(buffer), len(self._out))
-        buffer[:n] = self._out[:n]
-        self._out = self._out[n:]
+        while self._at >= len(self._out):
+            if self._fed >= len(self._pending):
+                self._pending, self._fed = self._fh.read(self._LARGEST), 0
+                if not self._pending:
+                    if self._in_frame:
+                        raise EOFError("zstd file ends in the middle of a frame (truncated?)")
+                    return 0
+            piece = self._pending[self._fed : self._fed + self._piece]
+            self._fed += len(piece)
+            self._out, self._at = self._feed(piece), 0
+            ratio = max(1, len(self._out) // len(piece))
+            self._piece = max(self._SMALLEST, min(self._LARGEST, self._TARGET // ratio))
+        n = min(len(buffer), len(self._out) - self._at)
+        buffer[:n] = memoryview(self._out)[self._at : self._at + n]
+        self._at += n
         return n
 
-    def _feed(self, data: bytes) -> None:
+    def _feed(self, data: bytes) -> bytes:
+        outs = []
         while data:
             self._in_frame = True
-            self._out += self._obj.decompress(data)
+            outs.append(self._obj.decompress(data))
             if not self._obj.eof:
-                return
+                break
             self._in_frame = False
             data = self._obj.unused_data
             self._obj = self._dctx.decompressobj()
+        return b"".join(outs)
 
     def close(self) -> None:
         self._fh.close()
