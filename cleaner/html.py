@@ -554,6 +554,11 @@ class _Walker:
                 ):
                     if chars:
                         self.removed.append((child, tag, flag, chars))
+                    # the runs of text on either side must not join into a new word
+                    if tag in BLOCK_TAGS:
+                        self._flush()
+                    else:
+                        buf.append(" ")
                     continue
             if depth >= MAX_DEPTH:
                 buf.append(" " + _node_text(child) + " ")
@@ -946,7 +951,7 @@ def _remove_nodes(
         outer.append(node)
         ids.add(mid)
     for node in outer:
-        node.decompose()
+        node.replace_with(" ")  # keeps the text on either side from joining into a word
 
 
 def _inside(node: LexborNode, ids: set[int], body: LexborNode) -> bool:
