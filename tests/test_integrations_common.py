@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -168,3 +170,82 @@ def test_require_names_the_extra():
     assert info.value.extra == "spark"
     assert 'pip install "boilerclean[spark]"' in str(info.value)
     assert isinstance(info.value, ImportError)
+
+
+MISSING_EXTRA = r"""
+import sys
+for name in sys.argv[1].split(","):
+    sys.modules[name] = None  # as if not installed: importing it raises ImportError
+
+from cleaner import MissingExtraError
+
+def call():
+    CALL
+
+try:
+    call()
+except MissingExtraError as exc:
+    print(f"{exc.extra}|{exc}")
+else:
+    print("no error")
+"""
+
+
+@pytest.mark.parametrize(
+    ("blocked", "call", "extra"),
+    [
+        (
+            "scrapy,itemadapter",
+            "from cleaner.integrations.scrapy import CleanerPipeline; CleanerPipeline()",
+            "scrapy",
+        ),
+        (
+            "datatrove",
+            "from cleaner.integrations.datatrove import BoilercleanStep; BoilercleanStep()",
+            "datatrove",
+        ),
+        (
+            "datasets",
+            "from cleaner.integrations.datasets import clean_dataset; clean_dataset([])",
+            "datasets",
+        ),
+        (
+            "pyspark,pyarrow",
+            "from cleaner.integrations.spark import clean_dataframe; clean_dataframe(None)",
+            "spark",
+        ),
+        (
+            "pyspark",
+            "from cleaner.integrations.spark import annotation_type; annotation_type()",
+            "spark",
+        ),
+    ],
+)
+def test_each_integration_names_its_extra_when_missing(blocked, call, extra):
+    """Imports without its framework; using it raises MissingExtraError naming the extra."""
+    code = MISSING_EXTRA.replace("CALL", call)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, blocked], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got_extra, message = proc.stdout.strip().split("|", 1)
+    assert got_extra == extra
+    assert f'pip install "boilerclean[{extra}]"' in message
+
+
+def test_datasets_function_needs_no_extra():
+    """CleanBatch is plain Python: usable (and picklable) without the datasets package."""
+    code = MISSING_EXTRA.replace(
+        "CALL",
+        "from cleaner.integrations.datasets import CleanBatch\n"
+        "    batch = {'text': ['Rates rose.\\nPhoto: Shutterstock'], 'url': ['https://benzinga.com/a']}\n"
+        "    assert CleanBatch()(batch) == {'text': ['Rates rose.']}",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "datasets,pyarrow"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "no error"

@@ -10,7 +10,7 @@ datasets = pytest.importorskip("datasets")
 
 from test_integrations_common import library_text, sample_records  # noqa: E402
 
-from cleaner import Cleaner  # noqa: E402
+from cleaner import Cleaner, InputError  # noqa: E402
 from cleaner.integrations._common import annotation_record, build_cleaner, clean_one  # noqa: E402
 from cleaner.integrations.datasets import CleanBatch, clean_dataset  # noqa: E402
 
@@ -56,7 +56,7 @@ def test_keep_categories_and_missing_context_columns():
     out = ds.map(CleanBatch("body", keep_categories=["photo-credit"], common=False), batched=True)
     kept = build_cleaner(keep_categories=["photo-credit"], common=False)
     assert out["body"] == [kept.clean("Rates rose.\nPhoto: Shutterstock").text, None]
-    with pytest.raises(KeyError, match="no column 'text'"):
+    with pytest.raises(InputError, match="no column 'text'"):
         CleanBatch(cleaner=kept)({"body": ["x"]})
     with pytest.raises(TypeError, match="either a cleaner"):
         CleanBatch(cleaner=kept, common=False)

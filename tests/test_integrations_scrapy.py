@@ -25,7 +25,7 @@ pytest.importorskip("scrapy")
 
 from test_integrations_common import library_text, sample_records
 
-from cleaner import Cleaner
+from cleaner import Cleaner, InputError
 from cleaner.corpus.records import annotation
 from cleaner.integrations._common import build_cleaner, clean_one
 from cleaner.integrations.scrapy import CleanerPipeline, PipelineConfig
@@ -247,7 +247,7 @@ def test_settings_are_read_and_coerced_from_strings():
     assert config.enabled is False
     assert config.options == {"max_cut_share": 0.3}
     assert PipelineConfig.from_settings({}) == PipelineConfig()
-    with pytest.raises(TypeError, match="BOILERCLEAN_OPTIONS"):
+    with pytest.raises(InputError, match="BOILERCLEAN_OPTIONS"):
         PipelineConfig.from_settings({"BOILERCLEAN_OPTIONS": "max_cut_share=0.3"})
 
 

@@ -21,7 +21,7 @@ pytest.importorskip("pyarrow")
 
 from test_integrations_common import ROOT, library_text, sample_records
 
-from cleaner import Cleaner
+from cleaner import Cleaner, InputError
 from cleaner.integrations._common import annotation_record, build_cleaner, clean_one
 from cleaner.integrations.spark import annotation_type, clean_dataframe
 
@@ -151,10 +151,12 @@ def test_nulls_missing_columns_dates_and_keep_categories(spark):
     kept = build_cleaner(keep_categories=["photo-credit"], common=False)
     assert rows["a"]["body"] == kept.clean("Rates rose.\nPhoto: Shutterstock").text
     assert rows["b"]["body"] is None
-    with pytest.raises(ValueError, match="no column 'text'"):
+    with pytest.raises(InputError, match="no column 'text'"):
         clean_dataframe(df)
-    with pytest.raises(TypeError, match="not a string"):
+    with pytest.raises(InputError, match="not a string"):
         clean_dataframe(df, text_col="day")
+    with pytest.raises(InputError, match="must differ"):
+        clean_dataframe(df, text_col="body", annotate_col="body")
     with pytest.raises(TypeError, match="either a cleaner"):
         clean_dataframe(df, text_col="body", cleaner=kept, common=False)
 

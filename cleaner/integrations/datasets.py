@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from cleaner.engine import Cleaner
+from cleaner.errors import InputError
 from cleaner.integrations._common import (
     annotation_arrow_type,
     annotation_record,
@@ -84,7 +85,9 @@ class CleanBatch:
     def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
         """Clean one batch; returns only the columns it writes, which ``map`` merges in."""
         if self.text_column not in batch:
-            raise KeyError(f"no column '{self.text_column}' to clean (columns: {', '.join(batch)})")
+            raise InputError(
+                f"no column '{self.text_column}' to clean (columns: {', '.join(batch)})"
+            )
         texts = batch[self.text_column]
         context = {
             key: batch[name]

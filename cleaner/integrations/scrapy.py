@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from cleaner.corpus.records import annotation
 from cleaner.engine import Cleaner
-from cleaner.errors import CleanerError
+from cleaner.errors import CleanerError, InputError
 from cleaner.integrations._common import build_cleaner, clean_one, lines_by_category, require
 from cleaner.model import Result
 
@@ -122,7 +122,7 @@ def _coerce(name: str, value: Any) -> Any:
         return packs or None
     if name == "options":
         if not isinstance(value, Mapping):
-            raise TypeError("BOILERCLEAN_OPTIONS must be a dict of Cleaner keyword arguments")
+            raise InputError("BOILERCLEAN_OPTIONS must be a dict of Cleaner keyword arguments")
         return dict(value)
     return str(value) or None  # a field name; "" switches it off
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cleaner.engine import Cleaner
+from cleaner.errors import InputError
 from cleaner.integrations._common import (
     annotation_arrow_type,
     annotation_record,
@@ -120,9 +121,9 @@ def clean_dataframe(
         raise TypeError("pass either a cleaner or the settings to build one, not both")
     columns = list(df.columns)
     if text_col not in columns:
-        raise ValueError(f"no column '{text_col}' to clean (columns: {', '.join(columns)})")
+        raise InputError(f"no column '{text_col}' to clean (columns: {', '.join(columns)})")
     if not isinstance(df.schema[text_col].dataType, types.StringType):
-        raise TypeError(f"column '{text_col}' is {df.schema[text_col].dataType}, not a string")
+        raise InputError(f"column '{text_col}' is {df.schema[text_col].dataType}, not a string")
     context = []
     for key, col in (
         ("url", url_col),
@@ -141,7 +142,7 @@ def clean_dataframe(
     wanted = [(output_col, types.StringType())]
     if annotate_col:
         if annotate_col == output_col:
-            raise ValueError("annotate_col and output_col must differ")
+            raise InputError("annotate_col and output_col must differ")
         wanted.append((annotate_col, annotation_type()))
     for name, data_type in wanted:
         field = types.StructField(name, data_type, True)
