@@ -15,12 +15,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from cleaner.errors import InputError, Problem, RuleLoadError, UnknownPublisherError
 from cleaner.loader import pack_id_of, parse_pack
 from cleaner.model import Example, Location, Pack, PackSource, Rule
 from cleaner.yamlnodes import did_you_mean
+
+if TYPE_CHECKING:  # pragma: no cover
+    from importlib.abc import Traversable
 
 ENV_VAR = "BOILERCLEAN_RULES"
 
@@ -31,6 +35,31 @@ def builtin_rules_dir() -> Path:
     if packaged.is_dir():
         return Path(str(packaged))
     return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _builtin_sources() -> list[PackSource]:
+    """The shipped packs, read through :mod:`importlib.resources` so that they load from a
+    zip too (a wheel on ``sys.path``, Spark's ``--py-files``); finding none is an error,
+    never an engine that silently cleans nothing."""
+    packaged = resources.files("cleaner") / "_rules"
+    files: Sequence[Traversable] = ()
+    if packaged.is_dir():
+        files = [f for f in packaged.iterdir() if f.name.endswith((".yaml", ".yml"))]
+    elif builtin_rules_dir().is_dir():
+        files = _pack_files(builtin_rules_dir())
+    files = sorted((f for f in files if f.is_file()), key=lambda f: f.name)
+    if not files:
+        raise InputError(
+            f"the built-in rule packs are missing (looked in {packaged}); reinstall boilerclean"
+        )
+    sources = []
+    for file in files:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{file}: cannot read pack: {exc}") from exc
+        sources.append(PackSource(str(file), text, "builtin"))
+    return sources
 
 
 def _pack_files(path: Path) -> list[Path]:
@@ -48,22 +77,20 @@ def read_sources(
     env: bool = True,
 ) -> list[PackSource]:
     """Pack sources in override order: built-in, then ``BOILERCLEAN_RULES``, then ``paths``."""
-    origins: list[tuple[Path, str]] = []
-    if builtin:
-        origins.append((builtin_rules_dir(), "builtin"))
-    if env and os.environ.get(ENV_VAR):
-        origins += [(Path(p), "user") for p in os.environ[ENV_VAR].split(os.pathsep) if p]
-    origins += [(Path(p), "user") for p in paths]
     by_id: dict[str, PackSource] = {}
-    for base, origin in origins:
-        if origin == "builtin" and not base.is_dir():
-            continue
+    if builtin:
+        by_id = {pack_id_of(source.path): source for source in _builtin_sources()}
+    user: list[Path] = []
+    if env and os.environ.get(ENV_VAR):
+        user += [Path(p) for p in os.environ[ENV_VAR].split(os.pathsep) if p]
+    user += [Path(p) for p in paths]
+    for base in user:
         for file in _pack_files(base):
             try:
                 text = file.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise InputError(f"{file}: cannot read pack: {exc}") from exc
-            source = PackSource(str(file), text, "builtin" if origin == "builtin" else "user")
+            source = PackSource(str(file), text, "user")
             by_id.pop(pack_id_of(source.path), None)
             by_id[pack_id_of(source.path)] = source
     return list(by_id.values())

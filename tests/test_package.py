@@ -91,3 +91,28 @@ def test_installed_wheel_cleans_from_any_directory(wheel: Path, tmp_path: Path) 
             check=True,
         ).stdout
     )
+
+
+def test_packs_load_from_the_wheel_as_a_zip_on_the_path(wheel: Path, tmp_path: Path) -> None:
+    """Spark's --py-files and zipapps import the package from a zip: the packs come too."""
+    env = {"PYTHONPATH": str(wheel), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import cleaner, sys; "
+            "assert cleaner.__file__.startswith(sys.argv[1]), cleaner.__file__; "
+            "c = cleaner.Cleaner(); "
+            "print(len(c.ruleset.packs), c.clean('Fire crews arrived.\\nNow Read: more', "
+            "publisher='benzinga').text)",
+            str(wheel),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    count, text = run.stdout.split(" ", 1)
+    assert int(count) > 50
+    assert text == "Fire crews arrived.\n"
