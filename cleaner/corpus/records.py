@@ -58,16 +58,26 @@ def annotation(result: Result) -> dict[str, Any]:
     }
 
 
-def _known_publisher(cleaner: Cleaner, name: str | None) -> str | None:
+def known_publisher(cleaner: Cleaner, name: object) -> str | None:
     """A record's publisher hint, if a pack knows it: corpora name publishers freely, and
     an unknown name is no reason to reject a record (the URL and fingerprints still work)."""
-    if name is None:
+    if not isinstance(name, str) or not name.strip():
         return None
     try:
         cleaner.ruleset.resolve(name)
     except UnknownPublisherError:
         return None
     return name
+
+
+def _context(cleaner: Cleaner, record: dict[str, Any], fields: Fields) -> dict[str, Any]:
+    """The record's url, publisher, date and language, as Cleaner keyword arguments."""
+    return {
+        "url": _str_or_none(record, fields.url),
+        "publisher": known_publisher(cleaner, _str_or_none(record, fields.publisher)),
+        "date": _str_or_none(record, fields.date),
+        "language": _str_or_none(record, fields.language),
+    }
 
 
 def clean_fields(cleaner: Cleaner, record: dict[str, Any], fields: Fields) -> Result:
@@ -80,13 +90,7 @@ def clean_fields(cleaner: Cleaner, record: dict[str, Any], fields: Fields) -> Re
     if not isinstance(text, str):
         raise RejectError(f"field '{fields.text}' is {type(text).__name__}, not a string")
     try:
-        result = cleaner.clean(
-            text,
-            url=_str_or_none(record, fields.url),
-            publisher=_known_publisher(cleaner, _str_or_none(record, fields.publisher)),
-            date=_str_or_none(record, fields.date),
-            language=_str_or_none(record, fields.language),
-        )
+        result = cleaner.clean(text, **_context(cleaner, record, fields))
     except CleanerError as exc:
         raise RejectError(f"{type(exc).__name__}: {exc}") from exc
     if result.text is not text:
@@ -101,13 +105,7 @@ def _clean_html_field(cleaner: Cleaner, record: dict[str, Any], fields: Fields) 
     lists the nodes removed (rule id, category, selector)."""
     assert fields.html is not None
     try:
-        page = cleaner.clean_html(
-            record[fields.html],
-            url=_str_or_none(record, fields.url),
-            publisher=_known_publisher(cleaner, _str_or_none(record, fields.publisher)),
-            date=_str_or_none(record, fields.date),
-            language=_str_or_none(record, fields.language),
-        )
+        page = cleaner.clean_html(record[fields.html], **_context(cleaner, record, fields))
     except CleanerError as exc:
         raise RejectError(f"{type(exc).__name__}: {exc}") from exc
     record[fields.text] = page.text

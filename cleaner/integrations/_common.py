@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from cleaner.corpus.records import annotation
+from cleaner.corpus.records import annotation, known_publisher
 from cleaner.engine import Cleaner
-from cleaner.errors import InputError, MissingExtraError, UnknownPublisherError
+from cleaner.errors import InputError, MissingExtraError
 from cleaner.model import CATEGORIES, PackSource, Result
 from cleaner.ruleset import RuleSet, read_sources
 from cleaner.yamlnodes import compose
@@ -108,6 +108,7 @@ def _without_examples(node: yaml.MappingNode) -> yaml.MappingNode:
 
 def build_cleaner(
     *,
+    cleaner: Cleaner | None = None,
     packs: Iterable[str] | None = None,
     rule_dirs: Iterable[str | os.PathLike[str]] = (),
     keep_categories: Iterable[str] = (),
@@ -118,28 +119,23 @@ def build_cleaner(
 
     ``packs`` restricts cleaning to those packs (the ``--only`` switch); ``rule_dirs``
     adds user packs; ``keep_categories`` leaves lines of those categories in place;
-    ``options`` are the other :class:`~cleaner.Cleaner` keyword arguments.
+    ``options`` are the other :class:`~cleaner.Cleaner` keyword arguments. A ready
+    ``cleaner`` is returned as it is, and then no setting may be given besides it.
     """
     keep = tuple(keep_categories)
-    if isinstance(packs, str):  # a single pack name, as a setting often gives it
-        packs = [packs]
     if isinstance(rule_dirs, str | os.PathLike):
         rule_dirs = [rule_dirs]
+    rule_dirs = tuple(rule_dirs)
+    if cleaner is not None:
+        if packs is not None or rule_dirs or keep or options or not builtin:
+            raise TypeError("pass either a cleaner or the settings to build one, not both")
+        return cleaner
+    if isinstance(packs, str):  # a single pack name, as a setting often gives it
+        packs = [packs]
     sources = read_sources(rule_dirs, builtin=builtin)
     if keep:
         sources = list(without_categories(sources, keep))
     return Cleaner(RuleSet.from_sources(sources), packs=packs, **options)
-
-
-def known_publisher(cleaner: Cleaner, name: object) -> str | None:
-    """A record's publisher hint if a pack knows it, else None (as in corpus mode)."""
-    if not isinstance(name, str) or not name.strip():
-        return None
-    try:
-        cleaner.ruleset.resolve(name)
-    except UnknownPublisherError:
-        return None
-    return name
 
 
 def _str_or_none(value: object) -> str | None:

@@ -65,12 +65,13 @@ class CleanBatch:
         keep_categories: Iterable[str] = (),
         **options: Any,
     ) -> None:
-        if cleaner is None:
-            cleaner = build_cleaner(
-                packs=packs, rule_dirs=rule_dirs, keep_categories=keep_categories, **options
-            )
-        elif packs is not None or tuple(rule_dirs) or tuple(keep_categories) or options:
-            raise TypeError("pass either a cleaner or the settings to build one, not both")
+        cleaner = build_cleaner(
+            cleaner=cleaner,
+            packs=packs,
+            rule_dirs=rule_dirs,
+            keep_categories=keep_categories,
+            **options,
+        )
         self.cleaner = cleaner
         self.text_column = text_column
         self.context_columns = {

@@ -84,12 +84,13 @@ class BoilercleanStep(_Base):  # type: ignore[misc]
         if _MISSING is not None:
             raise MissingExtraError("datatrove", "datatrove") from _MISSING
         super().__init__()
-        if cleaner is None:
-            cleaner = build_cleaner(
-                packs=packs, rule_dirs=rule_dirs, keep_categories=keep_categories, **options
-            )
-        elif packs is not None or tuple(rule_dirs) or tuple(keep_categories) or options:
-            raise TypeError("pass either a cleaner or the settings to build one, not both")
+        cleaner = build_cleaner(
+            cleaner=cleaner,
+            packs=packs,
+            rule_dirs=rule_dirs,
+            keep_categories=keep_categories,
+            **options,
+        )
         self.cleaner = cleaner
         self.url_key = url_key
         self.publisher_key = publisher_key

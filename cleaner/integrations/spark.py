@@ -113,12 +113,13 @@ def clean_dataframe(
     """
     require("pyarrow", "spark")
     types = require("pyspark.sql.types", "spark")
-    if cleaner is None:
-        cleaner = build_cleaner(
-            packs=packs, rule_dirs=rule_dirs, keep_categories=keep_categories, **options
-        )
-    elif packs is not None or tuple(rule_dirs) or tuple(keep_categories) or options:
-        raise TypeError("pass either a cleaner or the settings to build one, not both")
+    cleaner = build_cleaner(
+        cleaner=cleaner,
+        packs=packs,
+        rule_dirs=rule_dirs,
+        keep_categories=keep_categories,
+        **options,
+    )
     columns = list(df.columns)
     if text_col not in columns:
         raise InputError(f"no column '{text_col}' to clean (columns: {', '.join(columns)})")
