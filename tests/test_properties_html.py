@@ -69,14 +69,16 @@ def inline(draw: st.DrawFn, depth: int = 0) -> tuple[str, list[str]]:
     if kind == "img":
         return f'<img src="x.png" data-x="{MARKER}attr">', []
     tag = draw(st.sampled_from(INLINE))
+    cls = draw(st.sampled_from(CLASSES))  # an inline share button, a promo link
+    attrs = f' class="{cls}"' if cls else ""
     parts, texts = _children(draw, inline, depth, 1, 3)
-    return f"<{tag}>{''.join(parts)}</{tag}>", texts
+    return f"<{tag}{attrs}>{''.join(parts)}</{tag}>", texts
 
 
 @st.composite
 def block(draw: st.DrawFn, depth: int = 0) -> tuple[str, list[str]]:
-    """A block whose children are all blocks or all inline content (mixing the two is
-    where a removed block joins its neighbours: see the xfail test below)."""
+    """A block whose children are blocks, inline content, or both mixed (where a removed
+    block once glued its neighbours into one word)."""
     cls = draw(st.sampled_from(CLASSES))
     attrs = f' class="{cls}"' if cls else ""
     if draw(st.booleans()):
@@ -92,9 +94,15 @@ def block(draw: st.DrawFn, depth: int = 0) -> tuple[str, list[str]]:
         tag, wrap = "table", ("<tr><td>", "</td></tr>")
     else:
         tag, wrap = draw(st.sampled_from(BLOCK)), ("", "")
-    parts, texts = _children(draw, block, depth, 0, 4)
+    mixed = kind == "block" and draw(st.booleans())  # blocks among inline runs
+    parts, texts = _children(draw, _mixed if mixed else block, depth, 0, 4)
     inner = "".join(f"{wrap[0]}{p}{wrap[1]}" for p in parts)
     return f"<{tag}{attrs}>{inner}</{tag}>", texts
+
+
+@st.composite
+def _mixed(draw: st.DrawFn, depth: int = 0) -> tuple[str, list[str]]:
+    return draw(st.one_of(block(depth), inline(depth)))
 
 
 def _children(
