@@ -18,21 +18,14 @@ from typing import Any
 
 import orjson
 import pytest
+from support import TINY_PACK
 
 from cleaner import Cleaner, RuleSet
 from cleaner.corpus import CorpusOptions, run_corpus, work
 from cleaner.corpus.records import clean_jsonl_line
 from cleaner.model import PackSource
 
-PACK = """\
-publisher: Tiny
-domains: [tiny.example]
-rules:
-  - id: now-read
-    prefix: "Now Read:"
-    category: related-link
-    why: cross-promo lines
-"""
+PACK = TINY_PACK
 MARKER = "__die_here__"
 TEXT = "The council met on Monday.\nNow Read: Ten more stories\nIt adjourned at noon.\n"
 CLEAN = "The council met on Monday.\nIt adjourned at noon.\n"

@@ -20,22 +20,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import SCALE, TINY_PACK
 
 from cleaner import cli
 from cleaner.ruleset import RuleSet
 
-#: the CI budget; HYPOTHESIS_PROFILE=long runs 50 times as many examples
-SCALE = 1 if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else 50
-
-PACK = """\
-publisher: Tiny
-domains: [tiny.example]
-rules:
-  - id: now-read
-    prefix: "Now Read:"
-    category: related-link
-    why: cross-promo lines
-"""
+PACK = TINY_PACK
 
 
 def _options(parser: object) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -20,23 +19,13 @@ import orjson
 import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import SCALE, TINY_PACK
 
 from cleaner import Cleaner, RuleSet
 from cleaner.corpus import CorpusOptions, run_corpus
 from cleaner.model import PackSource
 
-#: the CI budget; HYPOTHESIS_PROFILE=long runs 50 times as many examples
-SCALE = 1 if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else 50
-
-PACK = """\
-publisher: Tiny
-domains: [tiny.example]
-rules:
-  - id: now-read
-    prefix: "Now Read:"
-    category: related-link
-    why: cross-promo lines
-"""
+PACK = TINY_PACK
 CLEANER = Cleaner(RuleSet.from_sources([PackSource("tiny.yaml", PACK, "user")]))
 
 text_value = st.one_of(

@@ -18,16 +18,13 @@ what a reader of the page sees.
 from __future__ import annotations
 
 import html as htmllib
-import os
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import SCALE
 
 from cleaner import Cleaner
 from cleaner.errors import CleanerError
-
-#: the CI budget; HYPOTHESIS_PROFILE=long runs 50 times as many examples
-SCALE = 1 if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else 50
 
 GENERIC = Cleaner(packs=["common"], detect=False)
 ALL = Cleaner()

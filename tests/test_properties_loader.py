@@ -10,18 +10,15 @@ rules then clean a document without raising anything undocumented, or raises
 from __future__ import annotations
 
 import contextlib
-import os
 
 import yaml
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from support import SCALE
 
 from cleaner import Cleaner, RuleSet
 from cleaner.errors import CleanerError, RuleLoadError
 from cleaner.model import ACTIONS, CATEGORIES, PackSource
-
-#: the CI budget; HYPOTHESIS_PROFILE=long runs 50 times as many examples
-SCALE = 1 if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci" else 50
 
 SOURCES = RuleSet.load(env=False).sources
 PATH = "fuzzed.yaml"
