@@ -312,19 +312,24 @@ class TestLines:
         assert run(rules, text, engine).text == text
 
 
+def slow_rules() -> RuleSet:
+    """A pack with a rule that backtracks for ages on 'xaaa...b' and a cheap one after it."""
+    return ruleset(
+        (
+            "slow",
+            """
+        publisher: Slow
+        rules:
+          - {id: boom, regex: '^x(a|aa)+$', category: other, why: w}
+          - {id: ok, exact: Comments, category: comment-prompt, why: w}
+        """,
+        )
+    )
+
+
 class TestGuards:
     def test_runtime_rule_error_skips_rule(self) -> None:
-        rs = ruleset(
-            (
-                "slow",
-                """
-            publisher: Slow
-            rules:
-              - {id: boom, regex: '^x(a|aa)+$', category: other, why: w}
-              - {id: ok, exact: Comments, category: comment-prompt, why: w}
-            """,
-            )
-        )
+        rs = slow_rules()
         text = "x" + "a" * 40 + "b\nComments"
         r = Cleaner(rs, rule_timeout=0.01).clean(text, publisher="slow")
         assert r.text == "x" + "a" * 40 + "b"
@@ -464,17 +469,7 @@ class TestLimits:
         assert [n.code for n in r.warnings] == ["long-line"] and r.warnings[0].line == 3
 
     def test_time_budget_passes_document_through(self) -> None:
-        rs = ruleset(
-            (
-                "slow",
-                """
-            publisher: Slow
-            rules:
-              - {id: boom, regex: '^x(a|aa)+$', category: other, why: w}
-              - {id: ok, exact: Comments, category: comment-prompt, why: w}
-            """,
-            )
-        )
+        rs = slow_rules()
         text = "x" + "a" * 40 + "b\nComments"
         started = time.perf_counter()
         r = Cleaner(rs, rule_timeout=None, time_budget=0.05).clean(text, publisher="slow")

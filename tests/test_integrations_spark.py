@@ -7,7 +7,6 @@ cores). Every test compares Spark's output with the library on the same records.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import os
 import subprocess
@@ -19,6 +18,7 @@ import pytest
 pytest.importorskip("pyspark")
 pytest.importorskip("pyarrow")
 
+from support import load_spark_example
 from test_integrations_common import ROOT, library_text, sample_records
 
 from cleaner import Cleaner, InputError
@@ -161,14 +161,6 @@ def test_nulls_missing_columns_dates_and_keep_categories(spark):
         clean_dataframe(df, text_col="body", cleaner=kept, common=False)
 
 
-def _load_example():
-    spec = importlib.util.spec_from_file_location("spark_clean", ROOT / "examples/spark_clean.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _write_jsonl(path: Path, records) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for rec in records:
@@ -176,7 +168,7 @@ def _write_jsonl(path: Path, records) -> None:
 
 
 def test_example_script_jsonl_and_parquet(spark, tmp_path):
-    example = _load_example()
+    example = load_spark_example()
     records = sample_records()
     _write_jsonl(tmp_path / "news.jsonl", records)
     out = tmp_path / "clean"

@@ -18,7 +18,6 @@ import dataclasses
 import functools
 import gzip
 import html
-import importlib.util
 import json
 import os
 import re
@@ -32,6 +31,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from support import load_spark_example
 from test_integrations_common import ROOT, sample_records
 
 from cleaner import Cleaner
@@ -126,16 +126,8 @@ def test_python_blocks_compile():
         compile(code, "README.md", "exec")
 
 
-def _load_spark_example():
-    spec = importlib.util.spec_from_file_location("spark_clean", ROOT / "examples/spark_clean.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_spark_clean_command_lines_parse():
-    parse_args = _load_spark_example().parse_args
+    parse_args = load_spark_example().parse_args
     commands = 0
     for block in fenced_blocks("sh"):
         for command in block.replace("\\\n", " ").splitlines():
