@@ -37,6 +37,8 @@ class CompiledRule:
     pattern: regex.Pattern[str]
     literals: frozenset[str] | None
     anchor: int
+    #: (literal, anchor) pairs the prefilter scans for (each literal's own anchor)
+    targets: frozenset[tuple[str, int]]
     predicate: Callable[[str], bool] | None
     unless: regex.Pattern[str] | None
     #: Whether every match call needs the timeout. Literal matchers compile to escaped
@@ -50,6 +52,10 @@ class CompiledRule:
 
     def fires(self, key: str, timeout: float | None) -> bool:
         """Does the rule fire on this (trimmed, non-blank) line? May raise TimeoutError."""
+        # the word limit first: it is cheaper than most patterns and rules out paragraphs
+        limit = self.rule.max_words
+        if limit is not None and len(key.split(None, limit)) > limit:
+            return False
         slow = timeout is not None and (self.guarded or len(key) > SAFE_LINE)
         if self.predicate is not None:
             if not self.predicate(key):
@@ -58,16 +64,10 @@ class CompiledRule:
             self.pattern.search(key, timeout=timeout) if slow else self.pattern.search(key)
         ) is None:
             return False
-        if not self._few_enough_words(key):
-            return False
         if self.unless is None:
             return True
         hit = self.unless.search(key, timeout=timeout) if slow else self.unless.search(key)
         return hit is None
-
-    def _few_enough_words(self, key: str) -> bool:
-        limit = self.rule.max_words
-        return limit is None or len(key.split()) <= limit
 
     def strip(self, key: str, timeout: float | None) -> tuple[str, list[tuple[int, int, str]]]:
         """Remove every match from the line; returns the rest (tidied) and the spans."""
@@ -98,8 +98,10 @@ class CompiledFingerprint:
 def _compile_rule(rule: Rule, index: int) -> CompiledRule:
     matcher = compile_matcher(rule.matcher)
     literals = matcher.literals
+    targets = matcher.targets()
     if literals is not None and any("\n" in lit for lit in literals):
         literals = None  # cannot occur in a line; let the real pattern decide everywhere
+        targets = frozenset()
     unless = regex.compile(rule.unless) if rule.unless else None
     sources = [
         *(rule.matcher.patterns if rule.matcher.kind == "regex" else ()),
@@ -107,7 +109,15 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
     ]
     guarded = not all(runs_safely(p) for p in sources)
     return CompiledRule(
-        rule, index, matcher.pattern, literals, matcher.anchor, matcher.predicate, unless, guarded
+        rule,
+        index,
+        matcher.pattern,
+        literals,
+        matcher.anchor,
+        targets,
+        matcher.predicate,
+        unless,
+        guarded,
     )
 
 
@@ -200,8 +210,8 @@ class CompiledIndex:
         """(literal, anchor) -> the rules (>= 0) and fingerprints (< 0) it proposes."""
         targets: dict[tuple[str, int], list[int]] = {}
         for r in self.rules:
-            for lit in r.literals or ():
-                targets.setdefault((lit, r.anchor), []).append(r.index)
+            for target in r.targets:
+                targets.setdefault(target, []).append(r.index)
         for f in self.fingerprints:
             for lit in f.literals or ():
                 targets.setdefault((lit, f.anchor), []).append(-1 - f.index)

@@ -98,9 +98,7 @@ class PrefilterMatcher:
             else:
                 plain.append(r.index)
         if plain:
-            for i, key in enumerate(keys):
-                if key:
-                    proposed.setdefault(i, set()).update(plain)
+            self._propose_short(proposed, plain)
         for rules in by_shape.values():
             check = rules[0].predicate
             assert check is not None
@@ -109,11 +107,24 @@ class PrefilterMatcher:
                 if key and check(key):
                     proposed.setdefault(i, set()).update(ids)
 
+    def _propose_short(self, proposed: dict[int, set[int]], plain: list[int]) -> None:
+        """Propose rules without a literal on every line short enough for their word
+        limit: most such rules (dates, bylines, footers) have one, and paragraphs are
+        longer, so one bounded count per line spares most of the pattern calls."""
+        rules = self.index.rules
+        limits = [(r, rules[r].rule.max_words) for r in plain]
+        top = max((w for _, w in limits if w is not None), default=0)
+        for i, key in enumerate(self.work.keys):
+            if not key:
+                continue
+            words = len(key.split(None, top)) if top else 0
+            ids = [r for r, w in limits if w is None or words <= w]
+            if ids:
+                proposed.setdefault(i, set()).update(ids)
+
     def _confirm(self, i: int, ids: Iterable[int]) -> None:
         rules = self.index.rules
-        hits = [
-            rules[r] for r in sorted(ids, key=self.rank.__getitem__) if self.work.fires(rules[r], i)
-        ]
+        hits = self.work.firing([rules[r] for r in sorted(ids, key=self.rank.__getitem__)], i)
         if hits:
             self.found[i] = hits
         else:

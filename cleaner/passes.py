@@ -31,7 +31,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from cleaner.compiled import CompiledRule
+from cleaner.compiled import SAFE_LINE, CompiledRule
 from cleaner.errors import RuleRuntimeError
 from cleaner.fixes import Lines
 from cleaner.model import Notice, Removal
@@ -101,6 +101,29 @@ class Work:
         except Exception as exc:  # a rule must not take the run down with it
             self._fail(rule, i, exc)
             return False
+
+    def firing(self, rules: Iterable[CompiledRule], i: int) -> list[CompiledRule]:
+        """The rules that fire on line i, in the order given; one clock read per line.
+
+        A rule that runs safely on a line of ordinary length takes no timeout, so only
+        rules that do (guarded ones, long lines) read the clock again for theirs.
+        """
+        key = self.keys[i]
+        failed = self.failed
+        long_line = len(key) > SAFE_LINE
+        timeout = self._time_left()
+        out = []
+        for rule in rules:
+            if rule.index in failed:
+                continue
+            if rule.guarded or long_line:
+                timeout = self._time_left()
+            try:
+                if rule.fires(key, timeout):
+                    out.append(rule)
+            except Exception as exc:  # a rule must not take the run down with it
+                self._fail(rule, i, exc)
+        return out
 
     # -- actions ---------------------------------------------------------------------------
     def _record(self, rule: CompiledRule, i: int, trigger: int | None = None) -> None:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, RuleSet
 from cleaner.matchers import MATCHER_KINDS, compile_matcher
 from cleaner.matchers.base import CompiledMatcher, fold
-from cleaner.matchers.factors import MIN_LITERAL, required_literals
+from cleaner.matchers.factors import MIN_LITERAL, anchored_literals, required_literals
 from cleaner.matchers.literal import compile_contains, compile_exact, compile_prefix
 from cleaner.matchers.pattern import compile_regex
 from cleaner.model import MATCH_KINDS, Matcher, PackSource
@@ -36,7 +36,19 @@ def contract_holds(m: CompiledMatcher | frozenset[str] | None, line: str) -> boo
     if literals is None:
         return True
     folded = fold(line)
+    if isinstance(m, CompiledMatcher):  # each literal at its own anchor
+        return any(_at_anchor(folded, lit, anchor) for lit, anchor in m.targets())
     return any(lit in folded for lit in literals)
+
+
+def _at_anchor(folded: str, lit: str, anchor: int) -> bool:
+    if anchor == 1:
+        return folded.startswith(lit)
+    if anchor == 2:
+        return folded == lit
+    if anchor == 3:
+        return folded.endswith(lit)
+    return lit in folded
 
 
 def test_registry_covers_every_kind():
@@ -214,10 +226,19 @@ def test_regex_kind_ignore_case():
     assert not compile_regex((r"^Photo by \w+$",), False).pattern.flags & regex.IGNORECASE
 
 
-def test_regex_kind_accepts_regex_syntax_without_guessing_literals():
+def test_regex_kind_reads_unicode_properties_as_one_character_classes():
     m = compile_regex((r"^\p{Lu}\p{Ll}+ contributed to this report\.$",), False)
     assert hits(m, "Émile contributed to this report.")
-    assert m.literals is None
+    assert contract_holds(m, "Émile contributed to this report.")
+    assert m.literals == frozenset({" contributed to this report."})
+    # \P, \pL and a property inside a set end a literal run like any class
+    assert required_literals(r"^By \P{L}\pL[\p{L}.-]+ staff$") == frozenset({" staff"})
+    # an escaped backslash before "p" is a literal backslash, not a property
+    assert required_literals(r"^ab\\pc$") == frozenset({"ab\\pc"})
+
+
+def test_regex_kind_does_not_guess_on_regex_only_syntax():
+    assert compile_regex((r"^(?V1)[[:alpha:]--x]+ said$",), False).literals is None
 
 
 def test_regex_kind_raises_on_a_bad_pattern():
@@ -280,8 +301,6 @@ def test_required_literals_fan_out_is_capped_and_sound():
 
 
 REGEX_ONLY = [
-    r"\p{L}+ Comments",
-    r"^Comments \p{Lu}",
     r"[[:alpha:]]+ Comments",
     r"^Comments [[:digit:]]+$",
     r"(?V1)^Comments [[a-z]--[aeiou]]+$",
@@ -298,6 +317,21 @@ REGEX_ONLY = [
     r"(?:Photo credit){i<=1,d<=1}",
     r"(?e)(?:Photo credit){s<=2}",
 ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "line", "literal"),
+    [
+        (r"\p{L}+ Comments", "Émile Comments", " comments"),
+        (r"^Comments \p{Lu}", "Comments Ä", "comments "),
+        (r"^\P{N}\d+ Kommentare$", "x12 Kommentare", " kommentare"),
+    ],
+)
+def test_unicode_properties_keep_the_literals_around_them(pattern: str, line: str, literal: str):
+    assert regex.search(pattern, line)
+    literals = required_literals(pattern)
+    assert literals == frozenset({literal})
+    assert contract_holds(literals, line)
 
 
 @pytest.mark.parametrize(
@@ -511,3 +545,33 @@ def test_anchors_hold_for_every_match(pattern: str, data: st.DataObject) -> None
     if anchor in (2, 3):
         assert any(folded.endswith(lit) for lit in literals)
     assert any(lit in folded for lit in literals)
+
+
+def test_each_literal_keeps_its_own_anchor():
+    pattern = r"\bPhoto by \w+|[.!?]\s(?:AP|Reuters)$"
+    assert anchored_literals(pattern) == frozenset({("photo by ", 0), ("ap", 3), ("reuters", 3)})
+    m = compile_regex((pattern,), False)
+    assert m.anchor == 0  # no anchor all literals share
+    for line in ("Photo by Jane at the fair", "He left. AP", "Rain fell. Reuters"):
+        assert hits(m, line)
+        assert contract_holds(m, line)
+    # "ap" inside a word proposes nothing: it must end the line
+    assert not any(_at_anchor(fold("a happy day"), t, a) for t, a in m.targets())
+
+
+def test_literal_anchors_stay_sound_for_every_builtin_example():
+    """Every firing example of every built-in regex rule holds one of its literals at
+    that literal's anchor, so the prefilter cannot miss it."""
+    checked = 0
+    for pack in RuleSet.load().packs:
+        for rule in pack.rules:
+            m = compile_matcher(rule.matcher)
+            for ex in pack.examples:
+                if rule.id.split("/")[-1] not in ex.fires:
+                    continue
+                for line in ex.input.splitlines():
+                    key = line.strip()
+                    if key and m.pattern.search(key):
+                        checked += 1
+                        assert contract_holds(m, key), (rule.id, key)
+    assert checked > 300

@@ -47,3 +47,11 @@ class CompiledMatcher:
     anchor: int = 0
     #: For matchers that are not text patterns (``shape``): decides instead of ``pattern``.
     predicate: Callable[[str], bool] | None = None
+    #: Each literal with its own anchor, when they differ (see ``anchored_literals``).
+    anchored: frozenset[tuple[str, int]] | None = None
+
+    def targets(self) -> frozenset[tuple[str, int]]:
+        """(literal, anchor) pairs the prefilter scans for; empty without literals."""
+        if self.anchored is not None:
+            return self.anchored
+        return frozenset((lit, self.anchor) for lit in self.literals or ())

@@ -33,7 +33,17 @@ except ImportError:  # pragma: no cover - Python 3.10
     sre_c = importlib.import_module("sre_constants")
     sre_p = importlib.import_module("sre_parse")
 
-__all__ = ["MIN_LITERAL", "analyse", "required_literals", "sre_c", "sre_p", "usable_literal"]
+__all__ = [
+    "MIN_LITERAL",
+    "analyse",
+    "anchored_literals",
+    "properties_as_classes",
+    "required_literals",
+    "shared_anchor",
+    "sre_c",
+    "sre_p",
+    "usable_literal",
+]
 
 #: Shorter literals would propose nearly every line; such rules are checked on every line.
 MIN_LITERAL = 2
@@ -66,8 +76,16 @@ def _flatten(items: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
             yield op, av
 
 
-#: Strings one of which a match contains, whether it starts the line, whether it ends it.
-Candidate = tuple[frozenset[str], bool, bool]
+#: Strings one of which a match contains, each with where it must sit in the line (an
+#: anchor code, see :func:`analyse`). Each literal keeps its own anchor: in ``(?:a|b$)``
+#: a match holds "a" anywhere or "b" at the end, which proposes fewer lines than "b"
+#: anywhere.
+Candidate = frozenset[tuple[str, int]]
+
+
+def _code(start: bool, end: bool) -> int:
+    return 2 if start and end else 1 if start else 3 if end else 0
+
 
 #: Single characters common enough in prose that proposing every line with them is waste.
 _COMMON_CHARS = frozenset("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0\u00b7\u2022\u00e9")
@@ -86,12 +104,12 @@ def usable_literal(text: str, anchored: bool = False) -> bool:
 def _score(c: Candidate) -> tuple[int, int]:
     # A literal that must start or end the line proposes far fewer lines than its length
     # alone suggests: count each anchor as a few characters more.
-    return min(map(len, c[0])) + 3 * c[1] + 3 * c[2], -len(c[0])
+    return min(len(t) + 3 * (a in (1, 2)) + 3 * (a in (2, 3)) for t, a in c), -len(c)
 
 
 def _best(candidates: list[Candidate]) -> Candidate | None:
     """The candidate that proposes the fewest lines, by length and anchoring."""
-    usable = [c for c in candidates if c[0] and all(usable_literal(t, c[1] or c[2]) for t in c[0])]
+    usable = [c for c in candidates if c and all(usable_literal(t, a != 0) for t, a in c)]
     return max(usable, key=_score) if usable else None
 
 
@@ -146,7 +164,8 @@ def _candidates(
     def flush(at_end: bool = False) -> None:
         nonlocal run, anchored, leading
         if run != {""}:
-            out.append((frozenset(fold(r) for r in run), anchored and leading, at_end))
+            code = _code(anchored and leading, at_end)
+            out.append(frozenset((fold(r), code) for r in run))
         run = {""}
         leading = False
 
@@ -177,42 +196,76 @@ def _candidates(
             alternatives = [_best(_candidates(b, at_start, at_end)) for b in av[1]]
             if alternatives and all(a is not None for a in alternatives):
                 found = [a for a in alternatives if a is not None]
-                union = frozenset().union(*(a[0] for a in found))
-                out.append((union, all(a[1] for a in found), all(a[2] for a in found)))
+                out.append(frozenset().union(*found))
             continue
         flush()
         if op in _REPEATS:
             low, _high, body = av
             body = list(body)
             if low >= 2 and len(body) == 1 and body[0][0] is sre_c.LITERAL:
-                out.append((frozenset({fold(chr(body[0][1]) * min(low, 8))}), False, False))
+                out.append(frozenset({(fold(chr(body[0][1]) * min(low, 8)), 0)}))
             elif low >= 1:
                 inner = _best(_candidates(body))
                 if inner is not None:
-                    out.append((inner[0], False, False))
+                    out.append(frozenset((t, 0) for t, _ in inner))
         # anything else (classes, dots, lookarounds, backrefs) ends the run and adds nothing
     flush(at_end=anchored_end)
     return out
 
 
-def analyse(pattern: str) -> tuple[frozenset[str] | None, int]:
-    """Required literals of ``pattern`` (or None) and where they must sit in the line:
-    0 anywhere, 1 at its start, 2 the whole line, 3 at its end."""
+# An escape pair, so that ``\\p`` (a backslash, then "p") is not read as a property.
+_ESCAPE = re.compile(r"\\(?:[pP](?:\{[^}]*\}|[A-Za-z])|.)", re.DOTALL)
+
+
+def properties_as_classes(pattern: str) -> str:
+    """``regex``'s Unicode properties (``\\p{Lu}``, ``\\P{L}``, ``\\pL``) as ``\\w``/``\\W``.
+
+    Python's parser rejects them. Each stands for one character, in or out of a set, and
+    a class ends a literal run and adds nothing to it, so which class replaces it does not
+    change the literals found: the analysis stays sound.
+    """
+
+    def swap(m: re.Match[str]) -> str:
+        text = m.group()
+        if text[1] == "p" and len(text) > 2:
+            return "\\w"
+        if text[1] == "P" and len(text) > 2:
+            return "\\W"
+        return text
+
+    return _ESCAPE.sub(swap, pattern)
+
+
+def anchored_literals(pattern: str) -> frozenset[tuple[str, int]] | None:
+    """Required literals of ``pattern``, each with where it must sit in the line (0
+    anywhere, 1 at its start, 2 the whole line, 3 at its end), or None."""
+    pattern = properties_as_classes(pattern)
     if (
         any(marker in pattern for marker in _DIVERGENT)
         or _ODD_BRACES.search(pattern)
         or _POSIX_CLASS.search(pattern)
     ):
-        return None, 0
+        return None
     try:
         parsed = sre_p.parse(pattern, 0)
     except Exception:  # any parse failure: regex-only syntax, so no guessing
+        return None
+    return _best(_candidates(parsed))
+
+
+def analyse(pattern: str) -> tuple[frozenset[str] | None, int]:
+    """Required literals of ``pattern`` (or None) and the anchor all of them share:
+    0 anywhere, 1 at its start, 2 the whole line, 3 at its end."""
+    return shared_anchor(anchored_literals(pattern))
+
+
+def shared_anchor(found: frozenset[tuple[str, int]] | None) -> tuple[frozenset[str] | None, int]:
+    """The literals of :func:`anchored_literals` and the anchor all of them share."""
+    if found is None:
         return None, 0
-    best = _best(_candidates(parsed))
-    if best is None:
-        return None, 0
-    literals, start, end = best
-    return literals, (2 if start and end else 1 if start else 3 if end else 0)
+    start = all(a in (1, 2) for _, a in found)
+    end = all(a in (2, 3) for _, a in found)
+    return frozenset(t for t, _ in found), _code(start, end)
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:

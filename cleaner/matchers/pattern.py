@@ -14,11 +14,12 @@ from __future__ import annotations
 import regex
 
 from cleaner.matchers.base import CompiledMatcher
-from cleaner.matchers.factors import analyse
+from cleaner.matchers.factors import anchored_literals, shared_anchor
 
 
 def compile_regex(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
     (source,) = patterns
     flags = regex.IGNORECASE if ignore_case else 0
-    literals, anchor = analyse(source)
-    return CompiledMatcher(regex.compile(source, flags), literals, anchor)
+    anchored = anchored_literals(source)
+    literals, anchor = shared_anchor(anchored)
+    return CompiledMatcher(regex.compile(source, flags), literals, anchor, anchored=anchored)
