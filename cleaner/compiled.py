@@ -18,7 +18,7 @@ import ahocorasick
 import regex
 
 from cleaner.fixes import tidy_line
-from cleaner.matchers import compile_matcher
+from cleaner.matchers import compile_matcher, compile_pattern
 from cleaner.matchers.base import anchored_ok
 from cleaner.matchers.risk import runs_safely
 from cleaner.model import Rule
@@ -102,7 +102,7 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
     if literals is not None and any("\n" in lit for lit in literals):
         literals = None  # cannot occur in a line; let the real pattern decide everywhere
         targets = frozenset()
-    unless = regex.compile(rule.unless) if rule.unless else None
+    unless = compile_pattern(rule.unless) if rule.unless else None
     sources = [
         *(rule.matcher.patterns if rule.matcher.kind == "regex" else ()),
         *((rule.unless,) if rule.unless else ()),
@@ -156,7 +156,7 @@ class CompiledIndex:
                     CompiledFingerprint(
                         pack.id,
                         len(self.fingerprints),
-                        regex.compile(source),
+                        compile_pattern(source),
                         lits,
                         anchor,
                     )
@@ -209,11 +209,13 @@ class CompiledIndex:
     def _literal_targets(self) -> dict[tuple[str, int], tuple[int, ...]]:
         """(literal, anchor) -> the rules (>= 0) and fingerprints (< 0) it proposes."""
         targets: dict[tuple[str, int], list[int]] = {}
+        # sorted: sets iterate in a per-process order, and the Hyperscan database built
+        # from these must come out byte for byte the same in every process to be cached
         for r in self.rules:
-            for target in r.targets:
+            for target in sorted(r.targets):
                 targets.setdefault(target, []).append(r.index)
         for f in self.fingerprints:
-            for lit in f.literals or ():
+            for lit in sorted(f.literals or ()):
                 targets.setdefault((lit, f.anchor), []).append(-1 - f.index)
         return {key: tuple(ids) for key, ids in targets.items()}
 

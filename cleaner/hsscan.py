@@ -21,10 +21,16 @@ results.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import platform
+import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cleaner.matchers.base import ANYWHERE, LINE_END, LINE_START, WHOLE_LINE, anchored_ok, fold
@@ -215,13 +221,7 @@ class HyperscanScanner:
         for pattern in gate_patterns(tables, controls).values():
             expressions.append(pattern.encode("utf-8"))
             flags.append(gate_flags)
-        self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        self.db.compile(
-            expressions=expressions,
-            ids=list(range(len(expressions))),
-            elements=len(expressions),
-            flags=flags,
-        )
+        self.db = _database(expressions, flags)
         self._local = threading.local()
 
     def _scratch(self) -> Any:
@@ -271,3 +271,99 @@ class HyperscanScanner:
                         else:
                             fp_hits.add((line, -1 - target))
         return RawScan(sorted(rule_hits), sorted(fp_hits))
+
+
+#: Environment variable naming the folder for compiled Hyperscan databases; ``off``
+#: turns the cache off. Default: ``$XDG_CACHE_HOME/boilerclean`` or ``~/.cache/boilerclean``.
+CACHE_ENV = "BOILERCLEAN_CACHE"
+
+
+def cache_dir() -> Path | None:
+    """Where compiled databases are kept, or None when the cache is off."""
+    setting = os.environ.get(CACHE_ENV)
+    if setting is not None:
+        return None if setting.strip().lower() in ("", "off", "0", "no") else Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "boilerclean"
+
+
+def _database_key(expressions: list[bytes], flags: list[int]) -> str:
+    """Names a database by everything that decides its bytes: the library, the CPU
+    family and every expression with its flags."""
+    h = hashlib.sha256()
+    h.update(f"{hyperscan.__version__}|{platform.machine()}|block\n".encode())
+    for expression, flag in zip(expressions, flags, strict=True):
+        h.update(f"{flag}:{len(expression)}:".encode() + expression)
+    return h.hexdigest()[:40]
+
+
+def _database(expressions: list[bytes], flags: list[int]) -> Any:
+    """The compiled database, from the cache when an earlier process built the same one.
+
+    Compiling all literals and gates takes seconds, and every corpus worker and every
+    ``clean`` run would pay it again. A cached file carries a SHA-256 of its payload;
+    one that is unreadable, corrupt or from another Hyperscan build is rebuilt and
+    replaced. A cache that cannot be written (read-only home) is skipped silently.
+    """
+    folder = cache_dir()
+    path = folder / f"hs-{_database_key(expressions, flags)}.db" if folder else None
+    if path is not None:
+        db = _load(path)
+        if db is not None:
+            return db
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(
+        expressions=expressions,
+        ids=list(range(len(expressions))),
+        elements=len(expressions),
+        flags=flags,
+    )
+    if path is not None:
+        _store(path, hyperscan.dumpb(db))
+        _prune(path.parent)
+    return db
+
+
+#: Databases kept in the cache; rule edits make new ones, the least recently used go.
+KEEP = 8
+
+
+def _prune(folder: Path) -> None:
+    try:
+        files = sorted(folder.glob("hs-*.db"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in files[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def _load(path: Path) -> Any:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest, payload = data[:32], data[32:]
+    if len(data) <= 32 or hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        db = hyperscan.loadb(payload, hyperscan.HS_MODE_BLOCK)
+    except Exception:  # another build's format, or damaged in a way the hash missed
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: pruning keeps it
+    return db
+
+
+def _store(path: Path, payload: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hs-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, path)  # readers see the old file or the whole new one
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        return

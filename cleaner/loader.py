@@ -18,7 +18,7 @@ import yaml
 
 from cleaner.errors import Problem
 from cleaner.htmlrules import read_html_section
-from cleaner.matchers import compile_matcher
+from cleaner.matchers import compile_matcher, compile_pattern
 from cleaner.model import (
     ACTIONS,
     CATEGORIES,
@@ -239,7 +239,7 @@ class _PackParser:
         out, locs = [], []
         for value, node in self.r.strings(top["fingerprints"], "fingerprints") or ():
             try:
-                regex.compile(value)
+                compile_pattern(value)
             except regex.error as exc:
                 _regex_problem(self.r, node, exc, "fingerprint")
                 continue
@@ -306,7 +306,7 @@ class _PackParser:
             unless = r.string(m["unless"], "unless")
             if unless is not None:
                 try:
-                    regex.compile(unless)
+                    compile_pattern(unless)
                 except regex.error as exc:
                     _regex_problem(r, m["unless"], exc, "unless")
         valid_from = r.date(m["valid_from"], "valid_from") if "valid_from" in m else None

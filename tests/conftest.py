@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("BOILERCLEAN_SHARED", ROOT.parent / "shared"))
 EXAMPLES = SHARED / "data" / "examples"
 LABELLED = SHARED / "data" / "labelled-pages.dev.jsonl.gz"
+
+# One cache of compiled Hyperscan databases for the whole run (worker processes and
+# subprocesses inherit it), never the developer's own.
+_CACHE = tempfile.mkdtemp(prefix="boilerclean-test-cache-")
+os.environ["BOILERCLEAN_CACHE"] = _CACHE
+
+
+def pytest_sessionfinish() -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
+
 
 settings.register_profile(
     "ci",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -95,3 +97,99 @@ _SCANNER = (
     if hsscan.AVAILABLE
     else None
 )
+
+
+TINY = {("now read:", 1): (0,), ("photo:", 0): (1,)}
+DOC = "Rates rose.\nNow Read: more\nPhoto: x"
+
+
+def _hits(scanner: hsscan.HyperscanScanner) -> list[tuple[int, int]] | None:
+    raw = scanner.scan(DOC)
+    return None if raw is None else raw.rule_hits
+
+
+def test_database_is_cached_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(hsscan.CACHE_ENV, str(tmp_path))
+    first = hsscan.HyperscanScanner(TINY, CONTROL_CHARACTERS)
+    files = list(tmp_path.glob("hs-*.db"))
+    assert len(files) == 1
+    stamp = files[0].stat().st_mtime_ns
+    os.utime(files[0], ns=(stamp - 10**9, stamp - 10**9))
+    second = hsscan.HyperscanScanner(TINY, CONTROL_CHARACTERS)
+    assert list(tmp_path.glob("hs-*.db")) == files  # loaded, not rebuilt under a new name
+    assert files[0].stat().st_mtime_ns > stamp - 10**9  # touched on use
+    assert _hits(first) == _hits(second) == [(1, 0), (2, 1)]
+    other = hsscan.HyperscanScanner({("comments", 2): (0,)}, CONTROL_CHARACTERS)
+    assert len(list(tmp_path.glob("hs-*.db"))) == 2  # other literals: another database
+    assert other.scan("Comments").rule_hits == [(0, 0)]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "foreign"])
+def test_damaged_cache_file_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    monkeypatch.setenv(hsscan.CACHE_ENV, str(tmp_path))
+    hsscan.HyperscanScanner(TINY, CONTROL_CHARACTERS)
+    (path,) = tmp_path.glob("hs-*.db")
+    data = path.read_bytes()
+    if damage == "flip":
+        data = data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:]
+    elif damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "empty":
+        data = b""
+    else:  # a valid checksum over bytes that are not a database
+        import hashlib
+
+        payload = b"not a hyperscan database" * 10
+        data = hashlib.sha256(payload).digest() + payload
+    path.write_bytes(data)
+    scanner = hsscan.HyperscanScanner(TINY, CONTROL_CHARACTERS)
+    assert _hits(scanner) == [(1, 0), (2, 1)]
+    assert path.read_bytes() != data  # replaced by a good one
+
+
+def test_cache_off_and_unwritable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(hsscan.CACHE_ENV, "off")
+    assert hsscan.cache_dir() is None
+    assert _hits(hsscan.HyperscanScanner(TINY, CONTROL_CHARACTERS)) == [(1, 0), (2, 1)]
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv(hsscan.CACHE_ENV, str(blocker / "cache"))
+    assert _hits(hsscan.HyperscanScanner(TINY, CONTROL_CHARACTERS)) == [(1, 0), (2, 1)]
+    monkeypatch.delenv(hsscan.CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert hsscan.cache_dir() == tmp_path / "xdg" / "boilerclean"
+
+
+def test_cache_keeps_the_most_recently_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(hsscan.CACHE_ENV, str(tmp_path))
+    for k in range(hsscan.KEEP + 3):
+        hsscan.HyperscanScanner({(f"word{k}x", 0): (0,)}, CONTROL_CHARACTERS)
+    assert len(list(tmp_path.glob("hs-*.db"))) == hsscan.KEEP
+
+
+def test_the_same_rules_give_the_same_database_in_every_process(tmp_path: Path) -> None:
+    """Set iteration order differs between processes (hash randomisation); the database
+    must not, or the cache would never hit."""
+    import shutil
+    import subprocess
+    import sys
+
+    rules = tmp_path / "rules"  # a snapshot: the packs must not change between the runs
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rules", rules)
+    code = (
+        "import sys; from cleaner import Cleaner, RuleSet; "
+        "Cleaner(RuleSet.load([sys.argv[1]], builtin=False), accelerate=True).accelerate()"
+    )
+    cache = tmp_path / "cache"
+    env = {**os.environ, hsscan.CACHE_ENV: str(cache)}
+    for seed in ("1", "2"):
+        subprocess.run(
+            [sys.executable, "-c", code, str(rules)],
+            env={**env, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+    assert len(list(cache.glob("hs-*.db"))) == 1
