@@ -647,6 +647,8 @@ PROSE_MAY_KEEP = frozenset(
 SIBLING_SHARE = 0.3
 #: Below this many characters of article-like paragraphs, the page is walked whole.
 MIN_PROSE = 200
+#: Inset prose is made of paragraphs this long (a sign-in box's lines are short).
+INSET_PARAGRAPH = 100
 
 
 def goodness(text: str, links: int, tag: str) -> float:
@@ -673,9 +675,11 @@ def _best(good: Sequence[float], bad: Sequence[float], depth: Sequence[int], ski
     return best
 
 
-def paragraph_roots(body: LexborNode) -> list[LexborNode]:
-    """The article root from the page's ``<p>`` elements alone (C-speed selection, then one
-    step up the tree per element seen); None when the page has too little prose in ``<p>``."""
+def paragraph_roots(body: LexborNode) -> tuple[list[LexborNode], set[int]]:
+    """The article root from the page's text units (:func:`_units`: paragraphs and loose
+    prose; one step up the tree per element seen), and the ids of flagged elements inside
+    it that are article prose (:func:`_inset_prose`); no root when the page has too little
+    prose."""
     body_id = body.mem_id
     index: dict[int, int] = {}  # mem_id -> position in the lists below
     nodes: list[LexborNode] = []
@@ -714,25 +718,23 @@ def paragraph_roots(body: LexborNode) -> list[LexborNode]:
     total = 0.0
     para_nodes: list[LexborNode] = []
     titles: list[tuple[int, tuple[int, ...]]] = []  # (paragraphs before it, its chain)
-    for p in body.css("h1, p"):
-        if p.tag == "h1":
-            titles.append((len(paras), chain_of(p.parent)))
+    for owner, text, links, unit_tag in _units(body):
+        if unit_tag == "h1":
+            titles.append((len(paras), chain_of(owner.parent)))
             continue
-        text = " ".join(p.text(deep=True, separator="", strip=False).split())
-        if not text:
-            continue
-        chain = chain_of(p.parent)
+        g = goodness(text, links, unit_tag)
+        if unit_tag != "p" and not g:
+            continue  # loose text counts when it is prose; the rest is furniture
+        chain = chain_of(owner.parent if unit_tag == "p" else owner)
         if not chain:
             continue
-        para_nodes.append(p)
-        links = 0
-        if len(text) >= 40:
-            links = sum(len(a.text(deep=True, separator="", strip=True)) for a in p.css("a"))
-        g = 0.0 if linked[chain[0]] else goodness(text, links, "p")
+        if linked[chain[0]]:
+            g = 0.0
+        para_nodes.append(owner)
         total += g
         paras.append((chain, g, len(text)))
     if total < MIN_PROSE:
-        return []
+        return [], set()
     n = len(nodes)
     good = [0.0] * n
     for chain, g, _ in paras:
@@ -750,16 +752,34 @@ def paragraph_roots(body: LexborNode) -> list[LexborNode]:
         and good[i] < WRAPPER_SHARE * total
         and not (flags[i] in PROSE_MAY_KEEP and _prose_share(good[i], bad[i]))
     }
+    # flagged elements the walk must keep: wrappers of most of the page's prose, and prose
+    # set inside the article (the walk judges by the root's text, which may differ)
+    keep = {i for i in range(n) if flags[i] is not None and good[i] >= WRAPPER_SHARE * total}
+    cands = [
+        i
+        for i in range(n)
+        if flags[i] is not None and i not in keep and _prose_share(good[i], bad[i])
+    ]
+    inset = _inset_prose(paras, chains, cands, flagged) if cands else set()
+    flagged -= inset
+    keep |= inset
+    units = [0] * n  # text units under each element, outside flagged parts
     good = [0.0] * n
     bad = [0.0] * n
     raw_good = [0.0] * n
     raw_bad = [0.0] * n
     decay = LEVEL_DECAY
-    for chain, g, chars in paras:
+    last = len(decay) - 1
+    for k, (chain, g, chars) in enumerate(paras):
         if flagged and not flagged.isdisjoint(chain):
             continue
+        # a <p>'s chain starts at its container; loose text's at its own element, which
+        # is a paragraph (<div> per paragraph) or the container (<br> between them): its
+        # parent weighs as much, and a tie goes to the deeper one
+        shift = para_nodes[k].tag != "p"
         for level, i in enumerate(chain):
-            d = decay[level] if level < len(decay) else decay[-1]
+            d = decay[0 if shift and level == 1 else level if level < last else last]
+            units[i] += 1
             if g:
                 good[i] += g * d
                 raw_good[i] += g
@@ -768,23 +788,38 @@ def paragraph_roots(body: LexborNode) -> list[LexborNode]:
                 raw_bad[i] += chars
     best = _best(good, bad, depth, flagged)
     if best < 0:
-        return []
+        return [], set()
     # an article cut into chunks (ads or teasers between them) repeats its container: take
-    # every element of the same tag and classes that holds prose, outside flagged parts
+    # every element of the same tag and classes that holds prose, outside flagged parts.
+    # The container may be the best element or a wrapper of it that holds nothing else.
     roots = [best]
-    sig = _signature(nodes[best])
-    if sig is not None:
-        above = set(chains[best])
+    for a in chains[best]:
+        if units[a] != units[best]:
+            break
+        sig = _signature(nodes[a])
+        if sig is None:
+            continue
+        above = set(chains[a])
+        more: list[int] = []
         for i in range(n):
             if (
                 i in above
                 or not good[i]
-                or best in chains[i]
+                or a in chains[i]
                 or (flagged and not flagged.isdisjoint(chains[i]))
             ):
                 continue
-            if _similar(sig, _signature(nodes[i])) and not any(r in chains[i] for r in roots):
-                roots.append(i)
+            if a == best:
+                if not _similar(sig, _signature(nodes[i])):
+                    continue
+            elif chains[i][1:2] != chains[a][1:2] or _signature(nodes[i]) != sig:
+                continue  # a wrapper's twins: the same classes, next to it
+            if not any(r in chains[i] for r in more):
+                more.append(i)
+        if more:
+            best = a
+            roots = [a, *more]
+            break
     # its siblings that are prose too (a body continued after an inline box)
     if len(chains[best]) > 1:
         parent = chains[best][1]
@@ -815,7 +850,7 @@ def paragraph_roots(body: LexborNode) -> list[LexborNode]:
     loose: list[int] = []
     for k, (chain, g, _) in enumerate(paras):
         if root_set.isdisjoint(chain):
-            if g and scope in chain and flagged.isdisjoint(chain):
+            if g and scope in chain and flagged.isdisjoint(chain) and para_nodes[k].tag == "p":
                 loose.append(k)
         else:
             for r in root_set.intersection(chain):
@@ -826,7 +861,8 @@ def paragraph_roots(body: LexborNode) -> list[LexborNode]:
             if first < k < last:
                 picked[k] = para_nodes[k]
     for k in _lead(paras, titles, root_set, flagged):
-        picked.setdefault(k, para_nodes[k])
+        if para_nodes[k].tag == "p":  # a <div> near the title is as often a caption
+            picked.setdefault(k, para_nodes[k])
     seen: set[int] = set()
     out = []
     for k in sorted(picked):
@@ -834,6 +870,101 @@ def paragraph_roots(body: LexborNode) -> list[LexborNode]:
         if node.mem_id not in seen:
             seen.add(node.mem_id)
             out.append(node)
+    return out, {nodes[i].mem_id for i in keep}
+
+
+#: Elements whose own text (outside any ``<p>``) counts as a paragraph when choosing the
+#: root: pages that set paragraphs as ``<div>`` text or split them with ``<br>``. List
+#: items, headings and captions do not: a menu or a teaser list is made of them.
+_LOOSE_OWNERS = frozenset(
+    ("div", "section", "article", "main", "td", "th", "blockquote", "dd", "center", "body")
+)
+_OWNERS = BLOCK_TAGS | _CELLS
+
+
+def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
+    """The page's text units in document order (of their first text): each ``<p>``; the
+    loose text of each block element of :data:`_LOOSE_OWNERS`, all its runs of text outside
+    child blocks together; each ``<h1>`` (a title, text unused). Each unit: (element,
+    text, characters inside ``<a>``, tag). One pass over the text nodes, at C speed but for
+    a step up the tree from each text node's parent to its block, cached per parent."""
+    owner_of: dict[int, tuple[LexborNode, str, bool, int] | None] = {}
+    units: dict[int, tuple[LexborNode, str, list[str], list[int]]] = {}
+    for node in body.traverse(include_text=True):
+        if not node.is_text_node or node.is_empty_text_node:  # C-level tests, no string
+            continue
+        parent = node.parent
+        if parent is None:
+            continue
+        key = parent.mem_id
+        if key in owner_of:
+            hit = owner_of[key]
+        else:
+            up = parent
+            tag = parent.tag or ""
+            in_link = False
+            while tag not in _OWNERS:  # up through inline elements to the block
+                if tag == "a":
+                    in_link = True
+                above = up.parent
+                if above is None:
+                    up, tag = body, "body"
+                    break
+                up, tag = above, above.tag or ""
+            if tag == "p" or tag == "h1" or tag in _LOOSE_OWNERS:
+                hit = (up, tag, in_link, up.mem_id)
+            else:
+                hit = None
+            owner_of[key] = hit
+        if hit is None:
+            continue
+        unit = units.get(hit[3])
+        if unit is None:
+            unit = units[hit[3]] = (hit[0], hit[1], [], [0])
+        text = node.text_content or ""
+        unit[2].append(text)
+        if hit[2]:
+            unit[3][0] += len(text)
+    out = []
+    for owner, tag, pieces, links in units.values():
+        text = " ".join("".join(pieces).split())
+        if text:
+            out.append((owner, text, min(links[0], len(text)), tag))
+    return out
+
+
+def _inset_prose(
+    paras: list[tuple[tuple[int, ...], float, int]],
+    chains: list[tuple[int, ...]],
+    cands: list[int],
+    flagged: set[int],
+) -> set[int]:
+    """Of flagged elements that are prose (``cands``), those with article paragraphs of
+    their container both before and after them: article text. A class that says "share",
+    "related" or "comment" on such a block names a feature of the article's container
+    (share buttons on quotes, a wrapper of embeds), not a widget: widgets hold links, or
+    sit after the article, not in the middle of it."""
+    out: set[int] = set()
+    for i in cands:
+        if len(chains[i]) < 2:
+            continue
+        parent = chains[i][1]
+        before = after = inside = False
+        long = 0.0
+        for chain, g, chars in paras:
+            if parent not in chain:
+                continue
+            if i in chain:
+                inside = True
+                if chars >= INSET_PARAGRAPH:
+                    long += g
+            elif g and flagged.isdisjoint(chain):
+                if inside:
+                    after = True
+                    break
+                before = True
+        if before and after and long >= PROSE_KEEP:
+            out.add(i)
     return out
 
 
@@ -982,6 +1113,7 @@ def extract(
         if found:
             _remove_nodes(body, found, nodes)
     roots: list[LexborNode] = []
+    keep_ids: set[int] = set()
     how = ""
     for sel in selectors:  # the first selector that matches; all its matches, in order
         matches = [n for n in body.css(sel) if n.text(strip=True)]
@@ -990,13 +1122,14 @@ def extract(
             roots, how = [n for n in matches if not _inside(n, ids, body)], f"pack root {sel}"
             break
     if not roots:
-        roots, how = paragraph_roots(body), "paragraphs"
+        roots, keep_ids = paragraph_roots(body)
+        how = "paragraphs"
     if not roots:
         full = _Walker(skip=False, br_lines=br_lines).walk(body)
         roots, how = [full.elements[choose_root(full)][0]], "all lines"
     total = sum(len(_node_text(r).strip()) for r in roots)
-    kept = frozenset(n.mem_id for sel in keep for n in body.css(sel)) if keep else _NONE
-    w = _Walker(skip=True, total=total, br_lines=br_lines, keep=kept)
+    kept = frozenset(keep_ids) | frozenset(n.mem_id for sel in keep for n in body.css(sel))
+    w = _Walker(skip=True, total=total, br_lines=br_lines, keep=kept or _NONE)
     for r in roots:
         w.walk(r)
     desc = " + ".join(_describe(r) for r in roots[:3]) + (" ..." if len(roots) > 3 else "")

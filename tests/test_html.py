@@ -248,14 +248,15 @@ def test_huge_page_is_cleaned_in_reasonable_time(generic: Cleaner) -> None:
         f'<li class="teaser"><a href="/s/{i}">Story number {i} in the river</a></li>'
         for i in range(30_000)
     )
-    long_article = PARA * 200
+    # distinct paragraphs: a repeated long line is boilerplate to the common pack
+    long_article = [f"{p[:-1]}, said speaker {i}." for i in range(200) for p in PARA]
     html = page(article(paras=long_article) + f'<ul class="related">{teasers}</ul>')
     assert len(html) > 2_000_000
     start = time.perf_counter()
     text = generic.clean_html(html.encode()).text
     assert time.perf_counter() - start < 30
     assert "Story number" not in text
-    assert text.count(PARA[0]) == 200
+    assert text.count(PARA[0][:-1]) == 200
 
 
 def test_entities_and_whitespace_are_normalised(generic: Cleaner) -> None:
@@ -315,7 +316,7 @@ def test_a_hinted_wrapper_that_holds_the_article_is_kept(generic: Cleaner) -> No
 
 def test_a_paywalled_second_half_is_still_article(generic: Cleaner) -> None:
     first = "".join(f"<p>{p}</p>" for p in PARA)
-    rest = "".join(f"<p>{p.replace('council', 'board')}</p>" for p in PARA * 2)
+    rest = "".join(f"<p>{p[:-1]}, the {w} said.</p>" for w in ("board", "mayor") for p in PARA)
     body = (
         f'<article><div class="text">{first}<div class="paywall-content">{rest}</div></div>'
         "</article>"
@@ -329,7 +330,7 @@ def test_link_lists_and_teaser_rivers_are_not_the_article(generic: Cleaner) -> N
         f"<p>A teaser paragraph about another story number {i}, with enough words.</p></div>"
         for i in range(12)
     )
-    long = [p.replace("council", w) for w in ("council", "board", "mayor") for p in PARA]
+    long = [f"{p[:-1]}, the {w} said." for w in ("council", "board", "mayor") for p in PARA]
     body = article(paras=long) + f'<div class="river">{river}</div>'
     text = generic.clean_html(page(body)).text
     assert lines(text) == long
@@ -465,3 +466,109 @@ def test_section_headings_survive_the_shape_rules(generic: Cleaner) -> None:
     assert any(r.text == "More from the city" for r in result.removals)
     md = generic.clean_html(page(body), output="markdown").text
     assert "\n## Drivers wanted\n" in md
+
+
+# -- roots that generalise: text outside <p>, hinted containers inside the article ----------
+TEASERS = "".join(
+    f'<div class="card"><h3><a href="/s{i}">Another story {i}</a></h3>'
+    f"<p>A teaser paragraph about another story number {i}, written to look like prose.</p>"
+    "</div>"
+    for i in range(8)
+)
+MORE = [f"{p[:-1]}, the board said." for p in PARA]
+
+
+def test_an_article_in_br_separated_text_wins_over_teasers_in_p(generic: Cleaner) -> None:
+    text = "<br><br>".join(PARA + MORE)
+    body = (
+        f'<div class="story"><h1>Night buses stay</h1><div class="story-text">{text}</div></div>'
+        f'<div class="river">{TEASERS}</div>'
+    )
+    result = generic.clean_html(page(body))
+    assert lines(result.text) == PARA + MORE
+    assert "story-text" in result.root
+
+
+def test_an_article_in_div_paragraphs_wins_over_comments_in_p(generic: Cleaner) -> None:
+    divs = "".join(f"<div>{p}</div>" for p in PARA + MORE)
+    talk = "".join(
+        f'<div class="c"><b>reader{i}</b><p>I have taken the night bus for years and it is '
+        f"always full after midnight, so this vote is good news for all of us {i}.</p></div>"
+        for i in range(6)
+    )
+    body = f'<main><div class="body">{divs}</div></main><section class="talk">{talk}</section>'
+    assert lines(generic.clean_html(page(body)).text) == PARA + MORE
+
+
+def test_prose_in_a_hinted_container_mid_article_is_article(generic: Cleaner) -> None:
+    # a class naming a feature of the container ("share" buttons on quotes), not a widget
+    first, middle, last = PARA[:2], PARA[2:] + MORE[:2], MORE[2:]
+    inner = "".join(f"<p>{p} It was said at the start of the third hearing.</p>" for p in middle)
+    body = (
+        '<article><div class="text">'
+        + "".join(f"<p>{p}</p>" for p in first)
+        + f'<div class="shareable-quotes">{inner}</div>'
+        + "".join(f"<p>{p}</p>" for p in last)
+        + "</div></article>"
+    )
+    got = lines(generic.clean_html(page(body)).text)
+    assert len(got) == 8 and got[0] == PARA[0] and got[-1] == MORE[-1]
+
+
+def test_hinted_boxes_at_the_end_or_made_of_short_lines_still_go(generic: Cleaner) -> None:
+    sign_in = (
+        '<div class="sign-in-share-box">'
+        + "".join(
+            f"<p>{s}</p>"
+            for s in (
+                "Share your thoughts and join the talk below.",
+                "Get email updates from the authors you follow.",
+                "Enjoy more articles every month for free now.",
+                "Read on any device with a single account.",
+            )
+            * 3
+        )
+        + "</div>"
+    )
+    related = (
+        '<div class="related-stories">'
+        + "".join(f"<p>{p} Read the whole story from last week here.</p>" for p in MORE)
+        + "</div>"
+    )
+    body = (
+        '<article><div class="text">'
+        + "".join(f"<p>{p}</p>" for p in PARA[:2])
+        + sign_in
+        + "".join(f"<p>{p}</p>" for p in PARA[2:])
+        + related
+        + "</div></article>"
+    )
+    result = generic.clean_html(page(body))
+    assert lines(result.text) == PARA
+    assert {n.rule_id for n in result.nodes} >= {"generic/share", "generic/related"}
+
+
+def test_chunks_are_found_through_a_wrapper_of_the_best_block(generic: Cleaner) -> None:
+    text = "<br><br>".join(PARA)
+    body = (
+        '<div class="page"><div class="body-chunk">'
+        f'<div class="chunk-text">{text}</div></div>'
+        '<div class="ad-slot">Advertisement</div>'
+        '<div class="body-chunk"><h2>What comes next</h2>'
+        + "".join(f"<p>{p}</p>" for p in MORE[:2])
+        + "</div></div>"
+    )
+    result = generic.clean_html(page(body))
+    assert lines(result.text) == [*PARA, "What comes next", *MORE[:2]]
+
+
+def test_layout_columns_with_like_classes_are_not_chunks(generic: Cleaner) -> None:
+    body = (
+        '<div class="row"><div class="column large-8"><div class="post-text">'
+        + "".join(f"<p>{p}</p>" for p in PARA + MORE)
+        + '</div></div><div class="column large-4"><div class="about">'
+        "<p>About the author: a reporter who has covered city hall for many years now.</p>"
+        "</div></div></div>"
+    )
+    got = lines(generic.clean_html(page(body)).text)
+    assert got == PARA + MORE
