@@ -41,6 +41,9 @@ class CompiledRule:
     targets: frozenset[tuple[str, int]]
     predicate: Callable[[str], bool] | None
     unless: regex.Pattern[str] | None
+    #: What ``fires`` searches with: the pattern, or its reversed twin when every match
+    #: must end at the line end (same answer, found faster).
+    probe: regex.Pattern[str]
     #: Whether every match call needs the timeout. Literal matchers compile to escaped
     #: alternations (linear time); a regex free of backtracking-prone shapes needs it only
     #: on very long lines. The timeout costs several microseconds a call in ``regex``.
@@ -60,9 +63,7 @@ class CompiledRule:
         if self.predicate is not None:
             if not self.predicate(key):
                 return False
-        elif (
-            self.pattern.search(key, timeout=timeout) if slow else self.pattern.search(key)
-        ) is None:
+        elif (self.probe.search(key, timeout=timeout) if slow else self.probe.search(key)) is None:
             return False
         if self.unless is None:
             return True
@@ -117,6 +118,7 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
         targets,
         matcher.predicate,
         unless,
+        matcher.probe or matcher.pattern,
         guarded,
     )
 

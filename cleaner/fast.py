@@ -8,6 +8,7 @@ every line. What fires on a line is remembered until a ``strip`` changes that li
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from cleaner.compiled import ActiveRules, CompiledIndex, CompiledRule
@@ -88,36 +89,42 @@ class PrefilterMatcher:
 
     def _propose_unfiltered(self, proposed: dict[int, set[int]]) -> None:
         """Rules without a literal: shape predicates are evaluated once per document for
-        all lines (several rules share one shape); other rules are proposed everywhere."""
+        all lines (several rules share one shape); other rules are proposed on the lines
+        short enough for their word limit. A ``repeated`` rule can only apply to a line
+        whose text another line has too, so it is proposed on those lines alone."""
         keys = self.work.keys
-        by_shape: dict[tuple[str, ...], list[CompiledRule]] = {}
-        plain: list[int] = []
+        everywhere = [i for i, key in enumerate(keys) if key]
+        counts = Counter(keys) if any(r.rule.repeated for r in self.unfiltered) else None
+        repeats = [i for i in everywhere if counts[keys[i]] > 1] if counts else []
+        by_shape: dict[tuple[tuple[str, ...], bool], list[CompiledRule]] = {}
+        plain: dict[bool, list[int]] = {}
         for r in self.unfiltered:
             if r.predicate is not None:
-                by_shape.setdefault(r.rule.matcher.patterns, []).append(r)
+                by_shape.setdefault((r.rule.matcher.patterns, r.rule.repeated), []).append(r)
             else:
-                plain.append(r.index)
-        if plain:
-            self._propose_short(proposed, plain)
-        for rules in by_shape.values():
+                plain.setdefault(r.rule.repeated, []).append(r.index)
+        for repeated, ids in plain.items():
+            self._propose_short(proposed, ids, repeats if repeated else everywhere)
+        for (_, repeated), rules in by_shape.items():
             check = rules[0].predicate
             assert check is not None
-            ids = [r.index for r in rules]
-            for i, key in enumerate(keys):
-                if key and check(key):
-                    proposed.setdefault(i, set()).update(ids)
+            shape_ids = [r.index for r in rules]
+            for i in repeats if repeated else everywhere:
+                if check(keys[i]):
+                    proposed.setdefault(i, set()).update(shape_ids)
 
-    def _propose_short(self, proposed: dict[int, set[int]], plain: list[int]) -> None:
+    def _propose_short(
+        self, proposed: dict[int, set[int]], plain: list[int], lines: list[int]
+    ) -> None:
         """Propose rules without a literal on every line short enough for their word
         limit: most such rules (dates, bylines, footers) have one, and paragraphs are
         longer, so one bounded count per line spares most of the pattern calls."""
         rules = self.index.rules
+        keys = self.work.keys
         limits = [(r, rules[r].rule.max_words) for r in plain]
         top = max((w for _, w in limits if w is not None), default=0)
-        for i, key in enumerate(self.work.keys):
-            if not key:
-                continue
-            words = len(key.split(None, top)) if top else 0
+        for i in lines:
+            words = len(keys[i].split(None, top)) if top else 0
             ids = [r for r, w in limits if w is None or words <= w]
             if ids:
                 proposed.setdefault(i, set()).update(ids)
@@ -139,7 +146,15 @@ class PrefilterMatcher:
         return [r for r in hits if r.index not in failed] if failed else hits
 
     def changed(self, i: int) -> None:
-        key = self.work.keys[i]
+        keys = self.work.keys
+        key = keys[i]
         ids = {r.index for r in self.unfiltered}
         ids.update(t for _, t in self.index.scan(fold(key)) if t in self.rank)
         self._confirm(i, ids)
+        # the new text may repeat other lines, which makes them candidates for the
+        # ``repeated`` rules that were not proposed there
+        repeated = {r.index for r in self.unfiltered if r.rule.repeated}
+        if repeated and key:
+            for j, other in enumerate(keys):
+                if other == key and j != i:
+                    self._confirm(j, {r.index for r in self.found.get(j, ())} | repeated)

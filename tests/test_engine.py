@@ -320,7 +320,7 @@ def slow_rules() -> RuleSet:
             """
         publisher: Slow
         rules:
-          - {id: boom, regex: '^x(a|aa)+$', category: other, why: w}
+          - {id: boom, regex: '^x(a|aa)+y', category: other, why: w}
           - {id: ok, exact: Comments, category: comment-prompt, why: w}
         """,
         )
@@ -447,6 +447,36 @@ class TestShapes:
         r = run(rs, text, engine, publisher="shapes", common=False)
         assert r.text == "\n".join([LONG, "Middle paragraph of the article."])
         assert [x.line for x in r.removals] == [3]
+
+    @pytest.mark.parametrize("strip_first", [True, False])
+    def test_a_strip_can_make_a_line_a_repeat(self, engine: str, strip_first: bool) -> None:
+        """A line is unique until a strip elsewhere makes another line equal to it; the
+        ``repeated`` rule must then apply, whichever of the two was stripped."""
+        pack = (
+            "stripper",
+            """
+            publisher: Stripper
+            rules:
+              - id: now-read
+                regex: '^Now Read:\\s*'
+                action: strip
+                category: related-link
+                why: teaser label
+              - id: repeat
+                shape: {max_words: 50}
+                repeated: true
+                category: other
+                why: repeats
+            """,
+        )
+        rs = ruleset(pack)
+        teaser = "Now Read: " + LONG
+        lines = [teaser, "Middle paragraph of the article.", LONG]
+        if not strip_first:
+            lines = [LONG, "Middle paragraph of the article.", teaser]
+        r = run(rs, "\n".join(lines), engine, publisher="stripper", common=False)
+        assert r.text == "\n".join([LONG, "Middle paragraph of the article."])
+        assert [x.rule_id for x in r.removals] == ["stripper/now-read", "stripper/repeat"]
 
     def test_final_punctuation_counts_quotes_and_colons(self, engine: str) -> None:
         rs = ruleset(SHAPES)

@@ -575,3 +575,54 @@ def test_literal_anchors_stay_sound_for_every_builtin_example():
                         checked += 1
                         assert contract_holds(m, key), (rule.id, key)
     assert checked > 300
+
+
+def _probed_rules() -> list[tuple[str, regex.Pattern[str], regex.Pattern[str]]]:
+    out = []
+    for pack in RuleSet.load().packs:
+        for rule in pack.rules:
+            m = compile_matcher(rule.matcher)
+            if m.probe is not None:
+                out.append((rule.id, m.pattern, m.probe))
+    return out
+
+
+PROBED = _probed_rules()
+PROBE_LINES = sorted(
+    {
+        line.strip()
+        for ex in RuleSet.load().examples
+        for line in ex.input.splitlines()
+        if line.strip()
+    }
+)
+
+
+def test_reversed_probes_agree_with_their_patterns_on_every_example_line():
+    assert len(PROBED) > 20
+    for rule_id, pattern, probe in PROBED:
+        for line in PROBE_LINES:
+            assert (pattern.search(line) is None) == (probe.search(line) is None), (rule_id, line)
+
+
+@given(
+    st.sampled_from(PROBED),
+    st.lists(
+        st.sampled_from([*PROBE_LINES[:400], " ", ". ", "more", "AP", "© ", "\u00bb", "x"]),
+        max_size=4,
+    ).map(" ".join),
+)
+@settings(suppress_health_check=[HealthCheck.too_slow])
+def test_reversed_probes_agree_on_spliced_lines(
+    probed: tuple[str, regex.Pattern[str], regex.Pattern[str]], line: str
+):
+    rule_id, pattern, probe = probed
+    assert (pattern.search(line) is None) == (probe.search(line) is None), (rule_id, line)
+
+
+def test_only_patterns_that_end_at_the_line_end_are_probed_in_reverse():
+    assert compile_regex((r"[.!?] (?:more|More)$",), False).probe is not None
+    assert compile_regex((r"^Photo: \w+",), False).probe is None
+    assert compile_regex((r"(?:Read more$|Photo:)",), False).probe is None
+    m = compile_regex((r"\b(?:AP|AFP) Photo$",), True)
+    assert m.probe is not None and m.probe.search("Rain fell. ap photo")

@@ -37,6 +37,7 @@ __all__ = [
     "MIN_LITERAL",
     "analyse",
     "anchored_literals",
+    "ends_at_line_end",
     "properties_as_classes",
     "required_literals",
     "shared_anchor",
@@ -274,3 +275,35 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     Case flags do not matter: both the literals and the scanned text are case-folded.
     """
     return analyse(pattern)[0]
+
+
+def ends_at_line_end(pattern: str) -> bool:
+    """Must every match of ``pattern`` end at the end of the line (``$`` or ``\\Z`` last in
+    every alternative)? Such a pattern is searched fastest from the end (``regex``'s
+    REVERSE flag): only the last position can start it, where a forward search tries
+    every position. Whether a line matches is the same either way.
+
+    >>> ends_at_line_end(r'[.!?] (?:more|More)$'), ends_at_line_end(r'(?:a$|b)')
+    (True, False)
+    """
+    if any(marker in pattern for marker in _DIVERGENT):
+        return False
+    try:
+        tree = sre_p.parse(properties_as_classes(pattern), 0)
+    except Exception:
+        return False
+
+    def ends(items: Any) -> bool:
+        items = list(items)
+        if not items:
+            return False
+        op, av = items[-1]
+        if op is sre_c.AT:
+            return av in _END
+        if op is sre_c.SUBPATTERN:
+            return ends(av[-1])
+        if op is sre_c.BRANCH:
+            return all(ends(branch) for branch in av[1])
+        return False
+
+    return ends(tree)

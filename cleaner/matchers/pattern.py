@@ -14,7 +14,7 @@ from __future__ import annotations
 import regex
 
 from cleaner.matchers.base import CompiledMatcher
-from cleaner.matchers.factors import anchored_literals, shared_anchor
+from cleaner.matchers.factors import anchored_literals, ends_at_line_end, shared_anchor
 
 
 def compile_regex(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
@@ -22,4 +22,7 @@ def compile_regex(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatch
     flags = regex.IGNORECASE if ignore_case else 0
     anchored = anchored_literals(source)
     literals, anchor = shared_anchor(anchored)
-    return CompiledMatcher(regex.compile(source, flags), literals, anchor, anchored=anchored)
+    probe = regex.compile(source, flags | regex.REVERSE) if ends_at_line_end(source) else None
+    return CompiledMatcher(
+        regex.compile(source, flags), literals, anchor, anchored=anchored, probe=probe
+    )
