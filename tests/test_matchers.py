@@ -259,7 +259,7 @@ def test_regex_kind_raises_on_a_bad_pattern():
         (r"^\d{1,4} Comments$", {" comments"}),
         (r"Copyright \d{4}|All rights reserved", {"copyright ", "all rights reserved"}),
         (r"(?i)^PHOTO BY ", {"photo by "}),
-        (r"^Photos? by \w+", {"photo"}),  # the optional "s" splits the run
+        (r"^Photos? by \w+", {"photo by ", "photos by "}),  # the optional "s" fans out
         (r"(?:Read|See) (?:more|also):", {"read more:", "read also:", "see more:", "see also:"}),
         (r"(?=Sponsored)Sponsored by", {"sponsored by"}),
         (r"^Straße gesperrt", {"strasse gesperrt"}),
@@ -626,3 +626,28 @@ def test_only_patterns_that_end_at_the_line_end_are_probed_in_reverse():
     assert compile_regex((r"(?:Read more$|Photo:)",), False).probe is None
     m = compile_regex((r"\b(?:AP|AFP) Photo$",), True)
     assert m.probe is not None and m.probe.search("Rain fell. ap photo")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected", "line"),
+    [
+        (
+            r"^\(?(?:Reporting|Writing) by \w+",
+            {("reporting by ", 1), ("(reporting by ", 1), ("writing by ", 1), ("(writing by ", 1)},
+            "(Reporting by Jane Doe; Editing by John Roe)",
+        ),
+        (
+            r"\s(?:AP|Reuters)(?: Photo)?$",
+            {("ap", 3), ("ap photo", 3), ("reuters", 3), ("reuters photo", 3)},
+            "Crowds gathered in the square. AP Photo",
+        ),
+    ],
+)
+def test_optional_literals_fan_out_and_keep_anchors(
+    pattern: str, expected: set[tuple[str, int]], line: str
+):
+    assert anchored_literals(pattern) == frozenset(expected)
+    m = compile_regex((pattern,), False)
+    assert hits(m, line) and contract_holds(m, line)
+    # an optional part that is not a literal still ends the run
+    assert anchored_literals(r"^Photo:\s?(?:\w+)?$") == frozenset({("photo:", 1)})

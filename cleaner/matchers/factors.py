@@ -199,6 +199,13 @@ def _candidates(
                 found = [a for a in alternatives if a is not None]
                 out.append(frozenset().union(*found))
             continue
+        if op in _REPEATS and av[0] == 0 and av[1] == 1:
+            # an optional literal ("\\(?", "(?: Photo)?") fans the run out to both
+            # readings, so the literals around it stay joined (and keep their anchors)
+            text = _pure_literals(av[2])
+            if text is not None and len(run) * 2 <= _MAX_FANOUT:
+                run = run | {r + text for r in run}
+                continue
         flush()
         if op in _REPEATS:
             low, _high, body = av
