@@ -649,6 +649,10 @@ SIBLING_SHARE = 0.3
 MIN_PROSE = 200
 #: Inset prose is made of paragraphs this long (a sign-in box's lines are short).
 INSET_PARAGRAPH = 100
+#: Loose text (outside <p>) is a paragraph when it is this long, or when its parent holds
+#: this many prose units (a teaser's or a comment's text sits alone in its card).
+LOOSE_BLOCK = 400
+LOOSE_SIBLINGS = 3
 
 
 def goodness(text: str, links: int, tag: str) -> float:
@@ -718,14 +722,32 @@ def paragraph_roots(body: LexborNode) -> tuple[list[LexborNode], set[int]]:
     total = 0.0
     para_nodes: list[LexborNode] = []
     titles: list[tuple[int, tuple[int, ...]]] = []  # (paragraphs before it, its chain)
+    # loose prose counts when it is a block of prose (text split by <br>) or one of a run
+    # of paragraphs (a <div> per paragraph, maybe each in wrappers of its own); alone in
+    # its card, with a headline or a name beside it, it is a teaser or a comment
+    found: list[tuple[LexborNode, LexborNode, str, float, str]] = []
+    siblings: dict[int, int] = {}  # container's mem_id -> prose units directly in it
+    lengths: dict[int, int] = {}
     for owner, text, links, unit_tag in _units(body):
-        if unit_tag == "h1":
-            titles.append((len(paras), chain_of(owner.parent)))
+        parent = owner.parent
+        if parent is None:
             continue
-        g = goodness(text, links, unit_tag)
-        if unit_tag != "p" and not g:
-            continue  # loose text counts when it is prose; the rest is furniture
-        chain = chain_of(owner.parent if unit_tag == "p" else owner)
+        g = 0.0 if unit_tag == "h1" else goodness(text, links, unit_tag)
+        if unit_tag != "p" and unit_tag != "h1":
+            if not g:
+                continue  # loose text that is not prose is furniture
+            if len(text) < LOOSE_BLOCK:
+                parent = _container(parent, len(text), body_id, lengths)
+        if g:
+            siblings[parent.mem_id] = siblings.get(parent.mem_id, 0) + 1
+        found.append((owner, parent, text, g, unit_tag))
+    for owner, parent, text, g, unit_tag in found:
+        if unit_tag == "h1":
+            titles.append((len(paras), chain_of(parent)))
+            continue
+        if unit_tag != "p" and len(text) < LOOSE_BLOCK and siblings[parent.mem_id] < LOOSE_SIBLINGS:
+            continue
+        chain = chain_of(parent if unit_tag == "p" else owner)
         if not chain:
             continue
         if linked[chain[0]]:
@@ -822,12 +844,12 @@ def paragraph_roots(body: LexborNode) -> tuple[list[LexborNode], set[int]]:
             break
     # its siblings that are prose too (a body continued after an inline box)
     if len(chains[best]) > 1:
-        parent = chains[best][1]
+        up = chains[best][1]
         for i in range(n):
             ch = chains[i]
             if (
                 len(ch) > 1
-                and ch[1] == parent
+                and ch[1] == up
                 and i != best
                 and i not in roots
                 and good[i] >= SIBLING_SHARE * good[best]
@@ -931,6 +953,24 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
         if text:
             out.append((owner, text, min(links[0], len(text)), tag))
     return out
+
+
+def _container(node: LexborNode, chars: int, body_id: int, lengths: dict[int, int]) -> LexborNode:
+    """The first element from ``node`` up with more text than a unit of ``chars``
+    characters (whitespace collapsed): wrappers that hold only the unit are skipped, a
+    card with a headline or a name beside it is not (lengths cached by id)."""
+    while node.mem_id != body_id:
+        key = node.mem_id
+        n = lengths.get(key)
+        if n is None:
+            n = lengths[key] = len(node.text(deep=True, separator="", strip=True))
+        if n > chars + 24:  # more than a screen-reader label ("Article content")
+            return node
+        up = node.parent
+        if up is None:
+            break
+        node = up
+    return node
 
 
 def _inset_prose(

@@ -549,17 +549,18 @@ def test_hinted_boxes_at_the_end_or_made_of_short_lines_still_go(generic: Cleane
 
 
 def test_chunks_are_found_through_a_wrapper_of_the_best_block(generic: Cleaner) -> None:
-    text = "<br><br>".join(PARA)
+    text = "<br><br>".join(PARA + MORE)
     body = (
         '<div class="page"><div class="body-chunk">'
         f'<div class="chunk-text">{text}</div></div>'
         '<div class="ad-slot">Advertisement</div>'
         '<div class="body-chunk"><h2>What comes next</h2>'
-        + "".join(f"<p>{p}</p>" for p in MORE[:2])
+        + "".join(f"<p>{p} More was said.</p>" for p in MORE[:2])
         + "</div></div>"
     )
     result = generic.clean_html(page(body))
-    assert lines(result.text) == [*PARA, "What comes next", *MORE[:2]]
+    end = [f"{p} More was said." for p in MORE[:2]]
+    assert lines(result.text) == [*PARA, *MORE, "What comes next", *end]
 
 
 def test_layout_columns_with_like_classes_are_not_chunks(generic: Cleaner) -> None:
@@ -572,3 +573,18 @@ def test_layout_columns_with_like_classes_are_not_chunks(generic: Cleaner) -> No
     )
     got = lines(generic.clean_html(page(body)).text)
     assert got == PARA + MORE
+
+
+def test_teaser_and_comment_text_in_divs_does_not_outweigh_the_article(
+    generic: Cleaner,
+) -> None:
+    # one prose <div> per card, beside a headline: not a run of paragraphs
+    cards = "".join(
+        f'<div class="card"><a href="/s{i}">Another story about the city budget, number {i}'
+        f'</a><div class="dek">A teaser about another story number {i}, long enough to look '
+        "like a sentence of prose.</div>"
+        "</div>"
+        for i in range(30)
+    )
+    body = article(paras=PARA + MORE) + f'<div class="river">{cards}</div>'
+    assert lines(generic.clean_html(page(body)).text) == PARA + MORE
