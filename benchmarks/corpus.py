@@ -129,16 +129,20 @@ class Generator:
         if rng.random() < 0.3 and self.middle.get(pack.id):
             at = rng.randint(1, max(1, len(paragraphs) - 1))
             lines.insert(at, rng.choice(self.middle[pack.id]))
+        # where each paragraph sits, taken before any is changed: both changes below may
+        # pick the same paragraph
+        at_line = [lines.index(p) for p in paragraphs]
         if rng.random() < self.entities:
             i = rng.randrange(len(paragraphs))
-            lines[lines.index(paragraphs[i])] = paragraphs[i] + " AT&amp;T agreed."
-            truth[i] = paragraphs[i] + " AT&T agreed."
+            lines[at_line[i]] += " AT&amp;T agreed."
+            truth[i] += " AT&T agreed."
         if rng.random() < self.mojibake:
             i = rng.randrange(len(paragraphs))
-            fixed = paragraphs[i] + " Caf\u00e9 owners said it\u2019s fine."
-            broken = fixed.encode("utf-8").decode("cp1252", errors="replace")
-            lines[lines.index(paragraphs[i])] = broken
-            truth[i] = fixed
+            suffix = " Caf\u00e9 owners said it\u2019s fine."
+            lines[at_line[i]] = (
+                (lines[at_line[i]] + suffix).encode("utf-8").decode("cp1252", errors="replace")
+            )
+            truth[i] += suffix
         domain = pack.domains[0]
         return {
             "id": n,
