@@ -137,10 +137,15 @@ rs = RuleSet.from_sources([PackSource('generated.yaml', pack, 'user')])
 c = Cleaner(rs, common=False, detect=False, accelerate=True)
 c.accelerate()
 size = sum(len(d.encode()) for d in docs)
-t = time.perf_counter()
-for d in docs:
-    c.clean(d, publisher='generated')
-print(json.dumps({"seconds": time.perf_counter() - t, "bytes": size, "peak_mb": _peak_mb()}))
+for d in docs[:200]:
+    c.clean(d, publisher='generated')  # warm: first use of each pattern is slow
+best = float('inf')
+for _ in range(3):  # short rows: the best of three is the least disturbed
+    t = time.perf_counter()
+    for d in docs:
+        c.clean(d, publisher='generated')
+    best = min(best, time.perf_counter() - t)
+print(json.dumps({"seconds": best, "bytes": size, "peak_mb": _peak_mb()}))
 """
 
 
@@ -214,7 +219,7 @@ def main() -> int:
         for n_rules in (10, 100, 1000, 5000):
             add(
                 f"fast engine, {n_rules} generated rules, 4 KB docs",
-                _child(SCALING, str(n_rules), "4096", "1500"),
+                _child(SCALING, str(n_rules), "4096", "3000"),
             )
         for kb in (1, 16, 64):
             add(
