@@ -283,7 +283,12 @@ def cache_dir() -> Path | None:
     setting = os.environ.get(CACHE_ENV)
     if setting is not None:
         return None if setting.strip().lower() in ("", "off", "0", "no") else Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home.startswith("~"):  # no home directory known (some containers): no cache
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "boilerclean"
 
 

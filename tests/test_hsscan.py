@@ -160,6 +160,12 @@ def test_cache_off_and_unwritable(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv(hsscan.CACHE_ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert hsscan.cache_dir() == tmp_path / "xdg" / "boilerclean"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert hsscan.cache_dir() == tmp_path / "home" / ".cache" / "boilerclean"
+    monkeypatch.delenv("HOME")
+    monkeypatch.setattr(os.path, "expanduser", lambda p: p)  # no home at all
+    assert hsscan.cache_dir() is None
 
 
 def test_cache_keeps_the_most_recently_used(
