@@ -651,3 +651,25 @@ def test_optional_literals_fan_out_and_keep_anchors(
     assert hits(m, line) and contract_holds(m, line)
     # an optional part that is not a literal still ends the run
     assert anchored_literals(r"^Photo:\s?(?:\w+)?$") == frozenset({("photo:", 1)})
+
+
+@pytest.mark.parametrize(
+    ("pattern", "line"),
+    [
+        (r"(?>\w+)s$", "cats"),  # atomic: no match forwards, one backwards
+        (r"\w++s$", "cats"),  # possessive: the same
+        (r"(a)x\1$", "axa"),  # backreference: a match forwards, none backwards
+    ],
+)
+def test_direction_dependent_patterns_are_not_probed_in_reverse(pattern: str, line: str):
+    m = compile_regex((pattern,), False)
+    assert m.probe is None
+    forward = regex.search(pattern, line) is not None
+    assert forward != (regex.search("(?r)" + pattern, line) is not None)  # why it matters
+    pack = PackSource(
+        "oneway.yaml",
+        f"publisher: One Way\nrules:\n  - {{id: r, regex: '{pattern}', category: other, why: w}}\n",
+    )
+    cleaner = Cleaner(RuleSet.from_sources([pack]), common=False)
+    kept = cleaner.clean(f"{line}\nA sentence of the article.", publisher="oneway").text
+    assert (line not in kept.split("\n")) == forward

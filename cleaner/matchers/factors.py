@@ -290,14 +290,22 @@ def ends_at_line_end(pattern: str) -> bool:
     REVERSE flag): only the last position can start it, where a forward search tries
     every position. Whether a line matches is the same either way.
 
+    Atomic groups, possessive repeats and backreferences match differently from the
+    other end (``(?>\\w+)s$`` never matches "cats" forwards, but does backwards), so a
+    pattern with any of them is not probed in reverse.
+
     >>> ends_at_line_end(r'[.!?] (?:more|More)$'), ends_at_line_end(r'(?:a$|b)')
     (True, False)
+    >>> ends_at_line_end(r'(?>\\w+)s$'), ends_at_line_end(r'(a)x\\1$')
+    (False, False)
     """
     if any(marker in pattern for marker in _DIVERGENT):
         return False
     try:
         tree = sre_p.parse(properties_as_classes(pattern), 0)
     except Exception:
+        return False
+    if not _same_both_ways(list(tree)):
         return False
 
     def ends(items: Any) -> bool:
@@ -314,3 +322,30 @@ def ends_at_line_end(pattern: str) -> bool:
         return False
 
     return ends(tree)
+
+
+_ONE_WAY = tuple(
+    getattr(sre_c, n)
+    for n in ("ATOMIC_GROUP", "POSSESSIVE_REPEAT", "GROUPREF", "GROUPREF_EXISTS")
+    if hasattr(sre_c, n)
+)
+
+
+def _same_both_ways(items: list[Any]) -> bool:
+    """No construct whose matches depend on the direction of the search."""
+    for op, av in items:
+        if op in _ONE_WAY:
+            return False
+        if op is sre_c.SUBPATTERN:
+            inner = [list(av[-1])]
+        elif op is sre_c.BRANCH:
+            inner = [list(b) for b in av[1]]
+        elif op in _REPEATS:
+            inner = [list(av[2])]
+        elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
+            inner = [list(av[1])]
+        else:
+            continue
+        if not all(_same_both_ways(seq) for seq in inner):
+            return False
+    return True
