@@ -26,6 +26,10 @@ from cleaner.ruleset import RuleSet
 
 #: Longer lines get the per-call regex timeout even from patterns that run safely.
 SAFE_LINE = 2_000
+#: Lines up to this long have their verdicts remembered (boilerplate is short; an
+#: article paragraph rarely repeats), at most :data:`VERDICT_LIMIT` of them at a time.
+VERDICT_KEY = 200
+VERDICT_LIMIT = 32_768
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +182,9 @@ class CompiledIndex:
         self.unfiltered_fingerprints = [f for f in self.fingerprints if f.literals is None]
         self.literal_targets = self._literal_targets()
         self.automaton = self._build_automaton()
+        #: (rule index, line) -> whether the rule fires there, for short lines (see
+        #: :data:`VERDICT_KEY`): a corpus repeats its boilerplate lines thousands of times.
+        self.verdicts: dict[tuple[int, str], bool] = {}
 
     def active(
         self, packs: tuple[str, ...], date: dt.date | None, language: str | None

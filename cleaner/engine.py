@@ -221,6 +221,7 @@ class Cleaner:
             strict=opts.strict,
             max_cut_share=opts.max_cut_share,
             deadline=deadline,
+            verdicts=index.verdicts if opts.engine == "fast" else None,
         )
         matcher: LineMatcher
         try:

@@ -31,7 +31,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from cleaner.compiled import SAFE_LINE, CompiledRule
+from cleaner.compiled import SAFE_LINE, VERDICT_KEY, VERDICT_LIMIT, CompiledRule
 from cleaner.errors import RuleRuntimeError
 from cleaner.fixes import Lines
 from cleaner.model import Notice, Removal
@@ -53,8 +53,10 @@ class Work:
         strict: bool,
         max_cut_share: float,
         deadline: float | None = None,
+        verdicts: dict[tuple[int, str], bool] | None = None,
     ) -> None:
         self.lines = lines
+        self.verdicts = verdicts
         self.keys = keys
         self.alive = [True] * len(keys)
         self.removals: list[Removal] = []
@@ -106,23 +108,38 @@ class Work:
         """The rules that fire on line i, in the order given; one clock read per line.
 
         A rule that runs safely on a line of ordinary length takes no timeout, so only
-        rules that do (guarded ones, long lines) read the clock again for theirs.
+        rules that do (guarded ones, long lines) read the clock again for theirs. With
+        ``verdicts``, what a rule decided on a short line is remembered for every later
+        line with the same text: whether a rule fires depends on the text alone.
         """
         key = self.keys[i]
         failed = self.failed
         long_line = len(key) > SAFE_LINE
+        verdicts = self.verdicts if len(key) <= VERDICT_KEY else None
         timeout = self._time_left()
         out = []
         for rule in rules:
             if rule.index in failed:
                 continue
+            if verdicts is not None:
+                known = verdicts.get((rule.index, key))
+                if known is not None:
+                    if known:
+                        out.append(rule)
+                    continue
             if rule.guarded or long_line:
                 timeout = self._time_left()
             try:
-                if rule.fires(key, timeout):
-                    out.append(rule)
+                fires = rule.fires(key, timeout)
             except Exception as exc:  # a rule must not take the run down with it
                 self._fail(rule, i, exc)
+                continue
+            if fires:
+                out.append(rule)
+            if verdicts is not None:
+                if len(verdicts) >= VERDICT_LIMIT:
+                    verdicts.clear()
+                verdicts[(rule.index, key)] = fires
         return out
 
     # -- actions ---------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from cleaner import Cleaner, Document, InputError, RuleRuntimeError, RuleSet
+from cleaner import Cleaner, Document, InputError, RuleRuntimeError, RuleSet, passes
+from cleaner.compiled import VERDICT_KEY
 from cleaner.fixes import Normalization
 from cleaner.model import PackSource
 
@@ -338,6 +339,17 @@ class TestGuards:
         with pytest.raises(RuleRuntimeError):
             Cleaner(rs, rule_timeout=0.01, strict=True).clean(text, publisher="slow")
 
+    def test_a_timeout_is_not_remembered_as_a_verdict(self) -> None:
+        """Verdicts are remembered per line text; a rule that timed out decided nothing,
+        so the next document with the same line must try (and time out) again."""
+        rs = slow_rules()
+        text = "x" + "a" * 40 + "b\nComments"
+        cleaner = Cleaner(rs, rule_timeout=0.01)
+        for _ in range(2):
+            r = cleaner.clean(text, publisher="slow")
+            assert [n.code for n in r.warnings] == ["rule-timeout"]
+            assert r.text == "x" + "a" * 40 + "b"
+
     def test_bad_arguments(self, rules: RuleSet) -> None:
         with pytest.raises(InputError):
             Cleaner(rules).clean(b"bytes")  # type: ignore[arg-type]
@@ -508,3 +520,36 @@ class TestLimits:
         assert codes & {"time-budget", "rule-timeout"}
         if "time-budget" in codes:
             assert r.text is text
+
+
+class TestVerdicts:
+    """What a rule decided on a short line is remembered across documents."""
+
+    def test_remembered_verdicts_give_the_same_results(self, rules: RuleSet) -> None:
+        fast = Cleaner(rules)
+        reference = Cleaner(rules, engine="reference")
+        docs = [
+            f"Story {k} opened with news.\nAdvertisement\nPhoto: Shutterstock\n"
+            f"Comments\nA closing line of story {k}."
+            for k in range(5)
+        ]
+        for doc in docs + docs:
+            assert fast.clean(doc).text == reference.clean(doc).text
+        verdicts = fast._index.verdicts
+        assert verdicts and all(len(key) <= VERDICT_KEY for _, key in verdicts)
+
+    def test_the_store_is_bounded(self, rules: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(passes, "VERDICT_LIMIT", 3)
+        cleaner = Cleaner(rules)
+        cleaner._index.verdicts.clear()  # the compiled index is shared by equal rule sets
+        for k in range(20):
+            text = f"Line {k} of the story.\nAdvertisement {k}\nPhoto: Agency {k}"
+            cleaner.clean(text)
+            assert len(cleaner._index.verdicts) <= 3
+        assert cleaner.clean("Rates rose.\nAdvertisement").text == "Rates rose."
+
+    def test_long_lines_are_not_remembered(self, rules: RuleSet) -> None:
+        cleaner = Cleaner(rules)
+        line = "Advertisement " + "word " * 60
+        cleaner.clean(f"Story.\n{line.strip()}")
+        assert all(key != line.strip() for _, key in cleaner._index.verdicts)
