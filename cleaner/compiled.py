@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import ahocorasick
 import regex
@@ -135,6 +136,9 @@ class ActiveRules:
     rank: dict[int, int]
     unfiltered: tuple[CompiledRule, ...]
     positional: bool  # some rule has a scope or a run
+    #: the fast engine's per-rule-set memory (which rules without a literal a short
+    #: line proposes); lives as long as this set of active rules is cached
+    memo: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 class CompiledIndex:

@@ -9,9 +9,15 @@ every line. What fires on a line is remembered until a ``strip`` changes that li
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from cleaner.compiled import ActiveRules, CompiledIndex, CompiledRule
+from cleaner.compiled import (
+    VERDICT_KEY,
+    VERDICT_LIMIT,
+    ActiveRules,
+    CompiledIndex,
+    CompiledRule,
+)
 from cleaner.matchers.base import fold
 from cleaner.passes import Work
 from cleaner.selection import zone_lines
@@ -76,6 +82,7 @@ class PrefilterMatcher:
         self.work = work
         self.index = index
         self.rank = active.rank
+        self.active = active
         self.unfiltered = active.unfiltered
         self.found: dict[int, list[CompiledRule]] = {}
         proposed: dict[int, set[int]] = {}
@@ -88,46 +95,39 @@ class PrefilterMatcher:
             self._confirm(i, ids)
 
     def _propose_unfiltered(self, proposed: dict[int, set[int]]) -> None:
-        """Rules without a literal: shape predicates are evaluated once per document for
-        all lines (several rules share one shape); other rules are proposed on the lines
-        short enough for their word limit. A ``repeated`` rule can only apply to a line
-        whose text another line has too, so it is proposed on those lines alone."""
+        """Rules without a literal: shape rules where the line has the shape, other rules
+        where the line is short enough for their word limit (most such rules, dates,
+        bylines and footers, have one; paragraphs are longer). A ``repeated`` rule can
+        only apply to a line whose text another line has too, so it is proposed on those
+        lines alone. What a short line proposes is remembered: boilerplate repeats."""
         keys = self.work.keys
-        everywhere = [i for i, key in enumerate(keys) if key]
-        counts = Counter(keys) if any(r.rule.repeated for r in self.unfiltered) else None
-        repeats = [i for i in everywhere if counts[keys[i]] > 1] if counts else []
-        by_shape: dict[tuple[tuple[str, ...], bool], list[CompiledRule]] = {}
-        plain: dict[bool, list[int]] = {}
-        for r in self.unfiltered:
-            if r.predicate is not None:
-                by_shape.setdefault((r.rule.matcher.patterns, r.rule.repeated), []).append(r)
-            else:
-                plain.setdefault(r.rule.repeated, []).append(r.index)
-        for repeated, ids in plain.items():
-            self._propose_short(proposed, ids, repeats if repeated else everywhere)
-        for (_, repeated), rules in by_shape.items():
-            check = rules[0].predicate
-            assert check is not None
-            shape_ids = [r.index for r in rules]
-            for i in repeats if repeated else everywhere:
-                if check(keys[i]):
-                    proposed.setdefault(i, set()).update(shape_ids)
-
-    def _propose_short(
-        self, proposed: dict[int, set[int]], plain: list[int], lines: list[int]
-    ) -> None:
-        """Propose rules without a literal on every line short enough for their word
-        limit: most such rules (dates, bylines, footers) have one, and paragraphs are
-        longer, so one bounded count per line spares most of the pattern calls."""
-        rules = self.index.rules
-        keys = self.work.keys
-        limits = [(r, rules[r].rule.max_words) for r in plain]
-        top = max((w for _, w in limits if w is not None), default=0)
-        for i in lines:
-            words = len(keys[i].split(None, top)) if top else 0
-            ids = [r for r, w in limits if w is None or words <= w]
-            if ids:
-                proposed.setdefault(i, set()).update(ids)
+        plans = self.active.memo.get("plans")
+        if plans is None:
+            plans = self.active.memo["plans"] = (
+                _Plan.of([r for r in self.unfiltered if not r.rule.repeated]),
+                _Plan.of([r for r in self.unfiltered if r.rule.repeated]),
+            )
+        plain, repeated = plans
+        seen: dict[str, tuple[int, ...]] = self.active.memo.setdefault("proposals", {})
+        if plain:
+            for i, key in enumerate(keys):
+                if not key:
+                    continue
+                if len(key) <= VERDICT_KEY:
+                    ids = seen.get(key)
+                    if ids is None:
+                        if len(seen) >= VERDICT_LIMIT:
+                            seen.clear()
+                        ids = seen[key] = plain.ids(key)
+                else:
+                    ids = plain.ids(key)
+                if ids:
+                    proposed.setdefault(i, set()).update(ids)
+        if repeated:
+            counts = Counter(keys)
+            for i, key in enumerate(keys):
+                if key and counts[key] > 1 and (ids := repeated.ids(key)):
+                    proposed.setdefault(i, set()).update(ids)
 
     def _confirm(self, i: int, ids: Iterable[int]) -> None:
         rules = self.index.rules
@@ -158,3 +158,48 @@ class PrefilterMatcher:
             for j, other in enumerate(keys):
                 if other == key and j != i:
                     self._confirm(j, {r.index for r in self.found.get(j, ())} | repeated)
+
+
+class _Plan:
+    """How a line proposes a group of rules without a literal: one bounded word count
+    for the rules' word limits, then each distinct shape once."""
+
+    __slots__ = ("limits", "shapes", "top")
+
+    def __init__(
+        self,
+        limits: list[tuple[int, int | None]],
+        shapes: list[tuple[Callable[[str], bool], tuple[int, ...]]],
+    ) -> None:
+        self.limits = limits
+        self.top = max((w for _, w in limits if w is not None), default=0)
+        self.shapes = shapes
+
+    @classmethod
+    def of(cls, rules: Sequence[CompiledRule]) -> _Plan:
+        by_shape: dict[tuple[str, ...], list[CompiledRule]] = {}
+        limits: list[tuple[int, int | None]] = []
+        for r in rules:
+            if r.predicate is not None:
+                by_shape.setdefault(r.rule.matcher.patterns, []).append(r)
+            else:
+                limits.append((r.index, r.rule.max_words))
+        shapes = []
+        for group in by_shape.values():
+            check = group[0].predicate
+            assert check is not None
+            shapes.append((check, tuple(r.index for r in group)))
+        return cls(limits, shapes)
+
+    def __bool__(self) -> bool:
+        return bool(self.limits or self.shapes)
+
+    def ids(self, key: str) -> tuple[int, ...]:
+        out: list[int] = []
+        if self.limits:
+            words = len(key.split(None, self.top)) if self.top else 0
+            out += [r for r, w in self.limits if w is None or words <= w]
+        for check, ids in self.shapes:
+            if check(key):
+                out += ids
+        return tuple(out)

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from cleaner import Cleaner, Document, InputError, RuleRuntimeError, RuleSet, passes
+from cleaner import Cleaner, Document, InputError, RuleRuntimeError, RuleSet, fast, passes
 from cleaner.compiled import VERDICT_KEY
 from cleaner.fixes import Normalization
 from cleaner.model import PackSource
@@ -547,6 +547,18 @@ class TestVerdicts:
             cleaner.clean(text)
             assert len(cleaner._index.verdicts) <= 3
         assert cleaner.clean("Rates rose.\nAdvertisement").text == "Rates rose."
+
+    def test_remembered_proposals_are_bounded(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(fast, "VERDICT_LIMIT", 4)
+        builtin = RuleSet.load(env=False)  # its common pack has rules without a literal
+        cleaner = Cleaner(builtin)
+        reference = Cleaner(builtin, engine="reference")
+        for k in range(30):
+            text = f"Jan {k % 28 + 1}, 2024\nLine {k} of the story.\nShort label {k}\nEnd."
+            result = cleaner.clean(text)
+            assert result.text == reference.clean(text).text
+        active = cleaner._index.active(tuple(p.id for p in result.packs), None, None)
+        assert 0 < len(active.memo["proposals"]) <= 4
 
     def test_long_lines_are_not_remembered(self, rules: RuleSet) -> None:
         cleaner = Cleaner(rules)
