@@ -10,6 +10,7 @@ cost does not multiply with the combinations of packs documents select.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +25,8 @@ from cleaner.matchers.base import anchored_ok
 from cleaner.matchers.risk import runs_safely
 from cleaner.model import Rule
 from cleaner.ruleset import RuleSet
+
+_PLAN_LOCK = threading.Lock()
 
 #: Longer lines get the per-call regex timeout even from patterns that run safely.
 SAFE_LINE = 2_000
@@ -136,8 +139,8 @@ class ActiveRules:
     rank: dict[int, int]
     unfiltered: tuple[CompiledRule, ...]
     positional: bool  # some rule has a scope or a run
-    #: the fast engine's per-rule-set memory (which rules without a literal a short
-    #: line proposes); lives as long as this set of active rules is cached
+    #: the fast engine's notes on this set of rules (how its rules without a literal
+    #: are proposed); lives as long as this set of active rules is cached
     memo: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -189,6 +192,16 @@ class CompiledIndex:
         #: (rule index, line) -> whether the rule fires there, for short lines (see
         #: :data:`VERDICT_KEY`): a corpus repeats its boilerplate lines thousands of times.
         self.verdicts: dict[tuple[int, str], bool] = {}
+        #: (plan id, line) -> the literal-less rules a short line proposes, one store for
+        #: every set of active rules (bounded like ``verdicts``); a plan id names one
+        #: tuple of such rules, which few distinct pack combinations have
+        self.proposals: dict[tuple[int, str], tuple[int, ...]] = {}
+        self._plan_ids: dict[tuple[int, ...], int] = {}
+
+    def plan_id(self, rules: tuple[int, ...]) -> int:
+        """A small number naming this tuple of rule indexes, the same for every caller."""
+        with _PLAN_LOCK:
+            return self._plan_ids.setdefault(rules, len(self._plan_ids))
 
     def active(
         self, packs: tuple[str, ...], date: dt.date | None, language: str | None

@@ -103,22 +103,24 @@ class PrefilterMatcher:
         keys = self.work.keys
         plans = self.active.memo.get("plans")
         if plans is None:
+            rules = [r for r in self.unfiltered if not r.rule.repeated]
             plans = self.active.memo["plans"] = (
-                _Plan.of([r for r in self.unfiltered if not r.rule.repeated]),
+                self.index.plan_id(tuple(r.index for r in rules)),
+                _Plan.of(rules),
                 _Plan.of([r for r in self.unfiltered if r.rule.repeated]),
             )
-        plain, repeated = plans
-        seen: dict[str, tuple[int, ...]] = self.active.memo.setdefault("proposals", {})
+        plan, plain, repeated = plans
+        seen = self.index.proposals
         if plain:
             for i, key in enumerate(keys):
                 if not key:
                     continue
                 if len(key) <= VERDICT_KEY:
-                    ids = seen.get(key)
+                    ids = seen.get((plan, key))
                     if ids is None:
                         if len(seen) >= VERDICT_LIMIT:
                             seen.clear()
-                        ids = seen[key] = plain.ids(key)
+                        ids = seen[(plan, key)] = plain.ids(key)
                 else:
                     ids = plain.ids(key)
                 if ids:

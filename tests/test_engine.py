@@ -557,8 +557,25 @@ class TestVerdicts:
             text = f"Jan {k % 28 + 1}, 2024\nLine {k} of the story.\nShort label {k}\nEnd."
             result = cleaner.clean(text)
             assert result.text == reference.clean(text).text
-        active = cleaner._index.active(tuple(p.id for p in result.packs), None, None)
-        assert 0 < len(active.memo["proposals"]) <= 4
+        assert result.packs
+        assert 0 < len(cleaner._index.proposals) <= 4
+
+    def test_one_bounded_store_for_every_pack_combination(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Each combination of packs is its own set of active rules; their remembered
+        proposals share one store, so many publishers cannot multiply the memory."""
+        monkeypatch.setattr(fast, "VERDICT_LIMIT", 50)
+        builtin = RuleSet.load(env=False)
+        cleaner = Cleaner(builtin)
+        cleaner._index.proposals.clear()
+        publishers = [p.id for p in builtin.packs if p.kind == "publisher"][:20]
+        for k, publisher in enumerate(publishers * 3):
+            text = f"Short label {k}\nA line of the story number {k} for {publisher}.\nEnd"
+            cleaner.clean(text, publisher=publisher)
+            assert len(cleaner._index.proposals) <= 50
+        plans = {plan for plan, _ in cleaner._index.proposals}
+        assert len(plans) < len(publishers)  # most packs add no literal-less rule
 
     def test_long_lines_are_not_remembered(self, rules: RuleSet) -> None:
         cleaner = Cleaner(rules)
