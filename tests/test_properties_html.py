@@ -28,7 +28,7 @@ from cleaner.errors import CleanerError
 
 GENERIC = Cleaner(packs=["common"], detect=False)
 ALL = Cleaner()
-MARKER = "qzx"  # never in the vocabulary: a word with it did not come from page text
+MARKER = "Qzx"  # "Q" is in neither the vocabulary nor the alphabet: never page text
 
 VOCABULARY = (
     "the council voted on Tuesday to keep night buses running Share this article "
