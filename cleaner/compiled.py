@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 import ahocorasick
 import regex
@@ -27,6 +27,8 @@ from cleaner.model import Rule
 from cleaner.ruleset import RuleSet
 
 _PLAN_LOCK = threading.Lock()
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 #: Longer lines get the per-call regex timeout even from patterns that run safely.
 SAFE_LINE = 2_000
@@ -34,6 +36,15 @@ SAFE_LINE = 2_000
 #: article paragraph rarely repeats), at most :data:`VERDICT_LIMIT` of them at a time.
 VERDICT_KEY = 200
 VERDICT_LIMIT = 32_768
+
+
+def remember(store: dict[_K, _V], key: _K, value: _V) -> _V:
+    """Keep a remembered answer in a store of at most :data:`VERDICT_LIMIT` entries
+    (emptied when full: the answers that matter come back at once); returns ``value``."""
+    if len(store) >= VERDICT_LIMIT:
+        store.clear()
+    store[key] = value
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +55,6 @@ class CompiledRule:
     index: int
     pattern: regex.Pattern[str]
     literals: frozenset[str] | None
-    anchor: int
     #: (literal, anchor) pairs the prefilter scans for (each literal's own anchor)
     targets: frozenset[tuple[str, int]]
     predicate: Callable[[str], bool] | None
@@ -122,7 +132,6 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
         index,
         matcher.pattern,
         literals,
-        matcher.anchor,
         targets,
         matcher.predicate,
         unless,

@@ -11,13 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
-from cleaner.compiled import (
-    VERDICT_KEY,
-    VERDICT_LIMIT,
-    ActiveRules,
-    CompiledIndex,
-    CompiledRule,
-)
+from cleaner.compiled import VERDICT_KEY, ActiveRules, CompiledIndex, CompiledRule, remember
 from cleaner.matchers.base import fold
 from cleaner.passes import Work
 from cleaner.selection import zone_lines
@@ -118,9 +112,7 @@ class PrefilterMatcher:
                 if len(key) <= VERDICT_KEY:
                     ids = seen.get((plan, key))
                     if ids is None:
-                        if len(seen) >= VERDICT_LIMIT:
-                            seen.clear()
-                        ids = seen[(plan, key)] = plain.ids(key)
+                        ids = remember(seen, (plan, key), plain.ids(key))
                 else:
                     ids = plain.ids(key)
                 if ids:

@@ -31,7 +31,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from cleaner.compiled import SAFE_LINE, VERDICT_KEY, VERDICT_LIMIT, CompiledRule
+from cleaner.compiled import SAFE_LINE, VERDICT_KEY, CompiledRule, remember
 from cleaner.errors import RuleRuntimeError
 from cleaner.fixes import Lines
 from cleaner.model import Notice, Removal
@@ -137,9 +137,7 @@ class Work:
             if fires:
                 out.append(rule)
             if verdicts is not None:
-                if len(verdicts) >= VERDICT_LIMIT:
-                    verdicts.clear()
-                verdicts[(rule.index, key)] = fires
+                remember(verdicts, (rule.index, key), fires)
         return out
 
     # -- actions ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from cleaner import Cleaner, Document, InputError, RuleRuntimeError, RuleSet, fast, passes
+from cleaner import Cleaner, Document, InputError, RuleRuntimeError, RuleSet, compiled
 from cleaner.compiled import VERDICT_KEY
 from cleaner.fixes import Normalization
 from cleaner.model import PackSource
@@ -539,7 +539,7 @@ class TestVerdicts:
         assert verdicts and all(len(key) <= VERDICT_KEY for _, key in verdicts)
 
     def test_the_store_is_bounded(self, rules: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(passes, "VERDICT_LIMIT", 3)
+        monkeypatch.setattr(compiled, "VERDICT_LIMIT", 3)
         cleaner = Cleaner(rules)
         cleaner._index.verdicts.clear()  # the compiled index is shared by equal rule sets
         for k in range(20):
@@ -549,7 +549,7 @@ class TestVerdicts:
         assert cleaner.clean("Rates rose.\nAdvertisement").text == "Rates rose."
 
     def test_remembered_proposals_are_bounded(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setattr(fast, "VERDICT_LIMIT", 4)
+        monkeypatch.setattr(compiled, "VERDICT_LIMIT", 4)
         builtin = RuleSet.load(env=False)  # its common pack has rules without a literal
         cleaner = Cleaner(builtin)
         reference = Cleaner(builtin, engine="reference")
@@ -565,7 +565,7 @@ class TestVerdicts:
     ) -> None:
         """Each combination of packs is its own set of active rules; their remembered
         proposals share one store, so many publishers cannot multiply the memory."""
-        monkeypatch.setattr(fast, "VERDICT_LIMIT", 50)
+        monkeypatch.setattr(compiled, "VERDICT_LIMIT", 50)
         builtin = RuleSet.load(env=False)
         cleaner = Cleaner(builtin)
         cleaner._index.proposals.clear()

@@ -247,6 +247,13 @@ def properties_as_classes(pattern: str) -> str:
 def anchored_literals(pattern: str) -> frozenset[tuple[str, int]] | None:
     """Required literals of ``pattern``, each with where it must sit in the line (0
     anywhere, 1 at its start, 2 the whole line, 3 at its end), or None."""
+    parsed = _parse(pattern)
+    return None if parsed is None else _best(_candidates(parsed))
+
+
+def _parse(pattern: str) -> Any:
+    """Python's parse tree of a ``regex`` pattern, or None where Python's parser would
+    read it differently (POSIX classes, set operations, fuzzy matching) or not at all."""
     pattern = properties_as_classes(pattern)
     if (
         any(marker in pattern for marker in _DIVERGENT)
@@ -255,10 +262,9 @@ def anchored_literals(pattern: str) -> frozenset[tuple[str, int]] | None:
     ):
         return None
     try:
-        parsed = sre_p.parse(pattern, 0)
+        return sre_p.parse(pattern, 0)
     except Exception:  # any parse failure: regex-only syntax, so no guessing
         return None
-    return _best(_candidates(parsed))
 
 
 def analyse(pattern: str) -> tuple[frozenset[str] | None, int]:
@@ -299,13 +305,8 @@ def ends_at_line_end(pattern: str) -> bool:
     >>> ends_at_line_end(r'(?>\\w+)s$'), ends_at_line_end(r'(a)x\\1$')
     (False, False)
     """
-    if any(marker in pattern for marker in _DIVERGENT):
-        return False
-    try:
-        tree = sre_p.parse(properties_as_classes(pattern), 0)
-    except Exception:
-        return False
-    if not _same_both_ways(list(tree)):
+    tree = _parse(pattern)
+    if tree is None or not _same_both_ways(list(tree)):
         return False
 
     def ends(items: Any) -> bool:
