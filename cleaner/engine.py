@@ -173,16 +173,25 @@ class Cleaner:
         scanner = self._ready_scanner() if opts.engine == "fast" else None
         started = time.perf_counter()
         raw = scanner.scan(text) if scanner is not None else None
-        if raw is not None:  # already normal: hits come from the Hyperscan scan
+        if raw is not None and raw.normal:  # no gate fired: nothing to normalise
             lines = raw_lines(text)
             keys = lines.bodies
-            rule_hits, fp_hits = raw.rule_hits, raw.fp_hits
         else:
             lines = prepare(text, opts.normalization)
             keys = lines.bodies
             if not opts.normalization.whitespace:
                 keys = [b.strip() for b in keys]
-            rule_hits, fp_hits = fast.scan(index, keys) if opts.engine == "fast" else ([], [])
+        scanned = raw is not None and (raw.normal or _unchanged(text, lines, keys))
+        if scanner is not None and raw is not None and scanned:
+            rule_hits, fp_hits = raw.rule_hits, raw.fp_hits  # the lines that were scanned
+            if raw.special:
+                rule_hits, fp_hits = fast.rescan(
+                    index, keys, scanner.special_lines(keys), rule_hits, fp_hits
+                )
+        elif opts.engine == "fast":
+            rule_hits, fp_hits = fast.scan(index, keys)
+        else:
+            rule_hits, fp_hits = [], []
         notices: list[Notice] = []
         if opts.max_line_chars and any(len(k) > opts.max_line_chars for k in keys):
             keys, notices = _blank_long_lines(keys, lines, opts.max_line_chars)
@@ -206,7 +215,7 @@ class Cleaner:
             and not active.unfiltered
             and not any(r in active.rank for _, r in rule_hits)
         ):
-            rendered = text if raw is not None else lines.render()  # nothing can fire
+            rendered = text if raw is not None and raw.normal else lines.render()
             return Result(
                 text=text if rendered == text else rendered,
                 packs=packs,
@@ -378,6 +387,17 @@ def _blank_long_lines(
                 )
             )
     return out, notices
+
+
+def _unchanged(text: str, lines: Lines, keys: list[str]) -> bool:
+    """Whether normalising left the document's lines exactly as they were, so that what
+    the Hyperscan scan found on the raw lines holds for them."""
+    return (
+        lines.numbers is None
+        and lines.crs is None
+        and keys is lines.bodies
+        and lines.render() == text
+    )
 
 
 def raw_lines(text: str) -> Lines:

@@ -32,6 +32,28 @@ def scan(
     return sorted(rule_hits), sorted(fp_hits)
 
 
+def rescan(
+    index: CompiledIndex,
+    keys: Sequence[str],
+    lines: Iterable[int],
+    rule_hits: Iterable[tuple[int, int]],
+    fp_hits: Iterable[tuple[int, int]],
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Hits of a Hyperscan scan with some lines' hits replaced by :func:`scan`'s (lines
+    whose case folding the byte patterns cannot express): a literal never spans lines,
+    so the rest stand."""
+    redo = set(lines)
+    rules = {h for h in rule_hits if h[0] not in redo}
+    fps = {h for h in fp_hits if h[0] not in redo}
+    for i in redo:
+        for _, target in index.scan(fold(keys[i])):
+            if target >= 0:
+                rules.add((i, target))
+            else:
+                fps.add((i, -1 - target))
+    return sorted(rules), sorted(fps)
+
+
 def detect(
     index: CompiledIndex,
     keys: Sequence[str],

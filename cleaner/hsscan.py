@@ -15,8 +15,10 @@ is installed, one database scans the document's bytes for:
 A document that trips no gate is already normalised and its bytes fold character by
 character, so the literal hits are exactly what the Aho-Corasick scan would report: the
 engine uses them directly, without case-folding or splitting the text first. A document
-that trips a gate takes the pure-Python path. Both paths are tested to give identical
-results.
+that trips a normalisation gate is normalised in Python; when that changes none of its
+lines (text in Greek, Cyrillic or CJK script trips the mojibake gate on every page), the
+hits still stand. Lines holding a special-folding character (German sharp s) are scanned
+again in Python, alone. Every path is tested to give what the pure-Python path gives.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ import contextlib
 import hashlib
 import os
 import platform
+import re
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,6 +158,7 @@ GATES = ("special", "nfc", "tidy", "repair", "cr", "blank")
 
 def gate_patterns(tables: FoldTables, controls: str) -> dict[str, str]:
     """Patterns whose match means "normalisation or folding needs the Python path"."""
+    # in the order of GATES: the scan reads a gate's position as its meaning
     return {
         "special": _class(tables.special),
         "nfc": _ranges(tables.nfc_unsafe),
@@ -170,10 +174,20 @@ def gate_patterns(tables: FoldTables, controls: str) -> dict[str, str]:
 
 @dataclass
 class RawScan:
-    """Literal hits by line, for a document that needs no normalisation."""
+    """Literal hits by line of the document as given.
+
+    ``normal`` says no normalisation gate fired: the text is already what normalising
+    would make it, so the hits are the hits. Otherwise the hits hold for the raw lines
+    only, and the engine may use them just when normalising leaves every line as it was
+    (the usual case for text in non-Latin scripts, which trips the mojibake gate).
+    """
 
     rule_hits: list[tuple[int, int]]
     fp_hits: list[tuple[int, int]]
+    normal: bool = True
+    #: Some line holds a character whose case folding the literal patterns cannot
+    #: express (sharp s, Kelvin sign, dotted I): those lines need the Python scan.
+    special: bool = False
 
 
 class HyperscanScanner:
@@ -222,6 +236,7 @@ class HyperscanScanner:
             expressions.append(pattern.encode("utf-8"))
             flags.append(gate_flags)
         self.db = _database(expressions, flags)
+        self._special = re.compile("[" + "".join(map(re.escape, tables.special)) + "]")
         self._local = threading.local()
 
     def _scratch(self) -> Any:
@@ -230,28 +245,33 @@ class HyperscanScanner:
             scratch = self._local.scratch = hyperscan.Scratch(self.db)
         return scratch
 
+    def special_lines(self, keys: Sequence[str]) -> list[int]:
+        """The lines holding a character of the "special" gate."""
+        search = self._special.search
+        return [i for i, key in enumerate(keys) if search(key) is not None]
+
     def scan(self, text: str) -> RawScan | None:
-        """Hits by line, or None when the document must take the Python path."""
+        """Hits by line, or None when the document must take the Python path (lone
+        surrogates, which are not UTF-8)."""
         try:
             data = text.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates: not valid UTF-8
+        except UnicodeEncodeError:
             return None
         hits: list[tuple[int, int]] = []
-        gate = self.n_literals
+        gates = [False] * len(GATES)
+        first_gate = self.n_literals
 
-        def on_match(pid: int, _from: int, to: int, _flags: int, _ctx: object) -> bool | None:
-            if pid >= gate:
-                return True  # any gate: stop scanning, take the Python path
-            hits.append((to, pid))
-            return None
+        def on_match(pid: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
+            if pid >= first_gate:
+                gates[pid - first_gate] = True  # reported once: the gates are SINGLEMATCH
+            else:
+                hits.append((to, pid))
 
-        callback: Callable[..., bool | None] = on_match
-        try:
-            self.db.scan(data, match_event_handler=callback, scratch=self._scratch())
-        except hyperscan.ScanTerminated:
-            return None
+        callback: Callable[..., None] = on_match
+        self.db.scan(data, match_event_handler=callback, scratch=self._scratch())
+        normal, special = not any(gates[1:]), gates[0]
         if not hits:
-            return RawScan([], [])
+            return RawScan([], [], normal, special)
         hits.sort()
         rule_hits: set[tuple[int, int]] = set()
         fp_hits: set[tuple[int, int]] = set()
@@ -270,7 +290,7 @@ class HyperscanScanner:
                             rule_hits.add((line, target))
                         else:
                             fp_hits.add((line, -1 - target))
-        return RawScan(sorted(rule_hits), sorted(fp_hits))
+        return RawScan(sorted(rule_hits), sorted(fp_hits), normal, special)
 
 
 #: Environment variable naming the folder for compiled Hyperscan databases; ``off``

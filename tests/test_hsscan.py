@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner, RuleSet, hsscan
 from cleaner.engine import raw_lines
+from cleaner.fast import rescan
 from cleaner.fast import scan as python_scan
 from cleaner.fixes import CONTROL_CHARACTERS, Normalization, prepare
 from cleaner.matchers.base import fold
@@ -47,14 +48,50 @@ def documents(draw: st.DrawFn) -> str:
 @given(documents())
 def test_gates_and_hits_match_the_python_path(doc: str) -> None:
     raw = _SCANNER.scan(doc)
-    if raw is None:
-        return  # the Python path will take it
-    lines = prepare(doc, Normalization())
-    assert lines.render() == doc  # no gate fired, so normalisation changes nothing
-    assert raw_lines(doc).bodies == lines.bodies
-    rule_hits, fp_hits = python_scan(ACCELERATED._index, lines.bodies)
-    assert raw.rule_hits == rule_hits
-    assert raw.fp_hits == fp_hits
+    assert raw is not None  # only text with lone surrogates is not scanned
+    bodies = raw_lines(doc).bodies
+    if raw.normal:
+        lines = prepare(doc, Normalization())
+        assert lines.render() == doc  # no gate fired, so normalisation changes nothing
+        assert bodies == lines.bodies
+    special = _SCANNER.special_lines(bodies)
+    assert raw.special == bool(special)
+    # gated or not, the hits are those of the raw lines (the engine uses them only when
+    # normalising changed nothing), once the lines with special characters are rescanned
+    index = ACCELERATED._index
+    rule_hits, fp_hits = python_scan(index, bodies)
+    assert rescan(index, bodies, special, raw.rule_hits, raw.fp_hits) == (rule_hits, fp_hits)
+    if not special:
+        assert (raw.rule_hits, raw.fp_hits) == (rule_hits, fp_hits)
+
+
+def test_normal_text_in_other_scripts_keeps_the_hyperscan_hits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cyrillic, Greek or CJK text trips the mojibake gate on every page (two non-ASCII
+    characters in a row); when normalising changes nothing, the scan's hits stand and the
+    Python literal scan is not run."""
+    doc = "\u041d\u043e\u0432\u043e\u0441\u0442\u0438 \u0434\u043d\u044f.\nPhoto: Shutterstock\n"
+    raw = _SCANNER.scan(doc)
+    assert raw is not None and not raw.normal
+    expected = PYTHON.clean(doc)
+    import cleaner.fast
+
+    def no_python_scan(*_: object) -> None:
+        raise AssertionError("the Python literal scan ran")
+
+    monkeypatch.setattr(cleaner.fast, "scan", no_python_scan)
+    assert ACCELERATED.clean(doc) == expected
+    assert "Shutterstock" not in expected.text
+
+
+def test_text_that_normalising_changes_is_scanned_again() -> None:
+    """Mojibake repaired (and a blank-line run squeezed) moves or changes lines: the raw
+    hits would be wrong, so the prepared lines are scanned again."""
+    for doc in ("Caf\u00c3\u00a9 news.\nPhoto: Reuters", "Rates rose.\n\n\n\nPhoto: AP"):
+        raw = _SCANNER.scan(doc)
+        assert raw is not None and not raw.normal
+        assert ACCELERATED.clean(doc) == PYTHON.clean(doc)
 
 
 @given(documents(), st.sampled_from([None, "benzinga", "reuters", "ap", "nasdaq"]))
@@ -71,9 +108,25 @@ def test_tables_cover_every_code_point() -> None:
         assert not unicodedata.combining(c) and unicodedata.is_normalized("NFC", c), hex(cp)
 
 
-def test_special_characters_take_the_python_path() -> None:
+def test_special_characters_are_rescanned_line_by_line() -> None:
     for text in ("STRA\u00dfE", "o\u212a", "\u0130stanbul", "\u017fhip", "\ufb01nal"):
-        assert _SCANNER.scan(text) is None, text
+        raw = _SCANNER.scan(f"Plain line.\n{text}")
+        assert raw is not None and raw.special, text
+        assert _SCANNER.special_lines(["Plain line.", text]) == [1]
+    assert _SCANNER.scan("Lone \ud800 surrogate") is None
+
+
+def test_literals_that_only_folding_finds_are_found() -> None:
+    """Literals spelt with a Kelvin sign or a long s fold to what the byte patterns
+    cannot see; those lines are rescanned, so the accelerated cleaner removes what the
+    Python one removes, and the other lines keep their Hyperscan hits."""
+    doc = (
+        "Stra\u00dfe closed for a day.\nPhoto: Reuters\n\u212aommentare laden\n"
+        "Your email addre\u017fs will not be published.\nThe road opens on Monday.\n"
+    )
+    result = ACCELERATED.clean(doc)
+    assert result == PYTHON.clean(doc)
+    assert result.text == "Stra\u00dfe closed for a day.\nThe road opens on Monday.\n"
 
 
 def test_non_ascii_literal_variants_match() -> None:
