@@ -298,12 +298,18 @@ def ends_at_line_end(pattern: str) -> bool:
 
     Atomic groups, possessive repeats and backreferences match differently from the
     other end (``(?>\\w+)s$`` never matches "cats" forwards, but does backwards), so a
-    pattern with any of them is not probed in reverse.
+    pattern with any of them is not probed in reverse. Nor is one that may end in a long
+    run of any character (``^By .{0,300}$``): from the end, every length of that run is
+    a place to try the rest, where the forward search fails at once.
 
     >>> ends_at_line_end(r'[.!?] (?:more|More)$'), ends_at_line_end(r'(?:a$|b)')
     (True, False)
     >>> ends_at_line_end(r'(?>\\w+)s$'), ends_at_line_end(r'(a)x\\1$')
     (False, False)
+    >>> ends_at_line_end(r'^By \\w+.{0,300}$'), ends_at_line_end(r'^By (?:x|[^.]+)$')
+    (False, False)
+    >>> ends_at_line_end(r'^By \\w+ \\S+$')
+    True
     """
     tree = _parse(pattern)
     if tree is None or not _same_both_ways(list(tree)):
@@ -315,7 +321,7 @@ def ends_at_line_end(pattern: str) -> bool:
             return False
         op, av = items[-1]
         if op is sre_c.AT:
-            return av in _END
+            return av in _END and not _loose_tail(items[:-1])
         if op is sre_c.SUBPATTERN:
             return ends(av[-1])
         if op is sre_c.BRANCH:
@@ -323,6 +329,36 @@ def ends_at_line_end(pattern: str) -> bool:
         return False
 
     return ends(tree)
+
+
+#: A run of any character longer than this, last before the line end, makes a reverse
+#: search slower than a forward one.
+_LOOSE_RUN = 16
+
+
+def _broad(op: Any, av: Any) -> bool:
+    """Any character, or all but a few (``.``, ``[^.]``): a run that spans words."""
+    if op is sre_c.ANY or op is sre_c.NOT_LITERAL:
+        return True
+    return op is sre_c.IN and bool(av) and av[0][0] is sre_c.NEGATE
+
+
+def _loose_tail(items: list[Any]) -> bool:
+    """May the text just before the end be a long run of a broad class (``.{0,300}``,
+    ``[^.]+``)? Looks into groups and every alternative of a last branch."""
+    if not items:
+        return False
+    op, av = items[-1]
+    if op in _REPEATS:
+        body = list(av[2])
+        if av[1] > _LOOSE_RUN and len(body) == 1 and _broad(*body[0]):
+            return True
+        return _loose_tail(body) if av[1] > 1 else False
+    if op is sre_c.SUBPATTERN:
+        return _loose_tail(list(av[-1]))
+    if op is sre_c.BRANCH:
+        return any(_loose_tail(list(branch)) for branch in av[1])
+    return False
 
 
 _ONE_WAY = tuple(
