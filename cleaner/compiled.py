@@ -66,6 +66,8 @@ class CompiledRule:
     #: alternations (linear time); a regex free of backtracking-prone shapes needs it only
     #: on very long lines. The timeout costs several microseconds a call in ``regex``.
     guarded: bool
+    #: Rules without literals: a class of characters the line must have (or None).
+    needs: regex.Pattern[str] | None = None
 
     @property
     def is_cut(self) -> bool:
@@ -137,6 +139,7 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
         unless,
         matcher.probe or matcher.pattern,
         guarded,
+        matcher.needs if literals is None else None,
     )
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
+import regex
+
 from cleaner.compiled import VERDICT_KEY, ActiveRules, CompiledIndex, CompiledRule, remember
 from cleaner.matchers.base import fold
 from cleaner.passes import Work
@@ -178,28 +180,29 @@ class PrefilterMatcher:
 
 class _Plan:
     """How a line proposes a group of rules without a literal: one bounded word count
-    for the rules' word limits, then each distinct shape once."""
+    for the rules' word limits, the rare characters some of them need (each class
+    searched once), then each distinct shape once."""
 
     __slots__ = ("limits", "shapes", "top")
 
     def __init__(
         self,
-        limits: list[tuple[int, int | None]],
+        limits: list[tuple[int, int | None, regex.Pattern[str] | None]],
         shapes: list[tuple[Callable[[str], bool], tuple[int, ...]]],
     ) -> None:
         self.limits = limits
-        self.top = max((w for _, w in limits if w is not None), default=0)
+        self.top = max((w for _, w, _ in limits if w is not None), default=0)
         self.shapes = shapes
 
     @classmethod
     def of(cls, rules: Sequence[CompiledRule]) -> _Plan:
         by_shape: dict[tuple[str, ...], list[CompiledRule]] = {}
-        limits: list[tuple[int, int | None]] = []
+        limits: list[tuple[int, int | None, regex.Pattern[str] | None]] = []
         for r in rules:
             if r.predicate is not None:
                 by_shape.setdefault(r.rule.matcher.patterns, []).append(r)
             else:
-                limits.append((r.index, r.rule.max_words))
+                limits.append((r.index, r.rule.max_words, r.needs))
         shapes = []
         for group in by_shape.values():
             check = group[0].predicate
@@ -214,7 +217,17 @@ class _Plan:
         out: list[int] = []
         if self.limits:
             words = len(key.split(None, self.top)) if self.top else 0
-            out += [r for r, w in self.limits if w is None or words <= w]
+            found: dict[regex.Pattern[str], bool] = {}
+            for r, w, needs in self.limits:
+                if w is not None and words > w:
+                    continue
+                if needs is not None:
+                    has = found.get(needs)
+                    if has is None:
+                        has = found[needs] = needs.search(key) is not None
+                    if not has:
+                        continue
+                out.append(r)
         for check, ids in self.shapes:
             if check(key):
                 out += ids

@@ -620,6 +620,63 @@ def test_reversed_probes_agree_on_spliced_lines(
     assert (pattern.search(line) is None) == (probe.search(line) is None), (rule_id, line)
 
 
+def _needy_rules() -> list[tuple[str, regex.Pattern[str], regex.Pattern[str]]]:
+    out = []
+    for pack in RuleSet.load().packs:
+        for rule in pack.rules:
+            m = compile_matcher(rule.matcher)
+            if m.needs is not None:
+                out.append((rule.id, m.pattern, m.needs))
+    return out
+
+
+NEEDY = _needy_rules()
+
+
+def test_required_classes_hold_on_every_example_line():
+    """A rule proposed only on lines with its rare characters misses nothing: every line
+    its pattern matches has one."""
+    assert len(NEEDY) >= 5
+    for rule_id, pattern, needs in NEEDY:
+        for line in PROBE_LINES:
+            if pattern.search(line):
+                assert needs.search(line), (rule_id, line)
+
+
+@given(
+    st.sampled_from(NEEDY),
+    st.lists(
+        st.sampled_from([*PROBE_LINES[:400], " ", "|", "/", "2024", "12:30", "x"]), max_size=4
+    ).map(" ".join),
+)
+@settings(suppress_health_check=[HealthCheck.too_slow])
+def test_required_classes_hold_on_spliced_lines(
+    needy: tuple[str, regex.Pattern[str], regex.Pattern[str]], line: str
+):
+    rule_id, pattern, needs = needy
+    if pattern.search(line):
+        assert needs.search(line), (rule_id, line)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needs", "line"),
+    [
+        (r"^\w+ \d{4}$", r"[\d]", "Berlin 2024"),
+        (r"^\S.{1,80}\s[|•]\s\w+$", r"[\|•]", "Markets | News"),
+        (r"(?i)^[a-z]{2,5}/\w+$", r"[/]", "AP/Reuters"),
+        (r"^(?:\d+%|[A-Z]+ \w+)$", None, "UP 5"),  # one branch has no rare character
+        (r"^\w+ [A-Z]{2}$", None, "Reuters AP"),  # letters have case: never a class
+        (r"^Share this$", None, "Share this"),  # has literals: the prefilter does it
+    ],
+)
+def test_required_class_of_a_pattern(pattern: str, needs: str | None, line: str) -> None:
+    m = compile_regex((pattern,), False)
+    assert (m.needs.pattern if m.needs is not None else None) == needs
+    assert m.pattern.search(line)
+    if m.needs is not None:
+        assert m.needs.search(line)
+
+
 def test_only_patterns_that_end_at_the_line_end_are_probed_in_reverse():
     assert compile_regex((r"[.!?] (?:more|More)$",), False).probe is not None
     assert compile_regex((r"^Photo: \w+",), False).probe is None

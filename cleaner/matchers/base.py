@@ -52,6 +52,10 @@ class CompiledMatcher:
     #: The same pattern compiled to search from the line end, for patterns that must
     #: end there: whether a line matches is the same, found several times faster.
     probe: regex.Pattern[str] | None = None
+    #: For a pattern without literals: a class of rare characters (a digit, a slash, a
+    #: date separator) every line it matches has one of; the fast engine proposes the
+    #: rule only on such lines (see ``factors.required_class``).
+    needs: regex.Pattern[str] | None = None
 
     def targets(self) -> frozenset[tuple[str, int]]:
         """(literal, anchor) pairs the prefilter scans for; empty without literals."""

@@ -386,3 +386,95 @@ def _same_both_ways(items: list[Any]) -> bool:
         if not all(_same_both_ways(seq) for seq in inner):
             return False
     return True
+
+
+# -- required characters ---------------------------------------------------------------------
+#: Rough share of characters in news text, for choosing the rarest required class.
+_DIGIT_SHARE = 0.004
+_CHAR_SHARE = {".": 0.02, ",": 0.02, "-": 0.006, "'": 0.004, '"': 0.004, "\u2019": 0.004}
+_OTHER_SHARE = 0.001
+#: A class whose characters make up more than this share of text is no filter.
+MAX_CLASS_SHARE = 0.045
+
+Need = frozenset[str]  # characters, and "\\d" for any decimal digit
+
+
+def _share(need: Need) -> float:
+    return sum(10 * _DIGIT_SHARE if c == "\\d" else _CHAR_SHARE.get(c, _OTHER_SHARE) for c in need)
+
+
+def _caseless(ch: str) -> bool:
+    """A character no case-insensitive match can stand in for: not a letter, no case."""
+    return not ch.isalpha() and not ch.isspace() and ch.lower() == ch.upper() == ch.casefold()
+
+
+def _class_need(av: Any) -> Need | None:
+    """The characters of a class, if all are caseless (and ranges are short)."""
+    out: set[str] = set()
+    for op, value in av:
+        if op is sre_c.LITERAL:
+            ch = chr(value)
+            if not _caseless(ch):
+                return None
+            out.add(ch)
+        elif op is sre_c.RANGE:
+            low, high = value
+            if high - low > 32 or not all(_caseless(chr(c)) for c in range(low, high + 1)):
+                return None
+            out.update(chr(c) for c in range(low, high + 1))
+        elif op is sre_c.CATEGORY and value is sre_c.CATEGORY_DIGIT:
+            out.add("\\d")
+        else:
+            return None  # negation, words, spaces, letters: no small set
+    return frozenset(out)
+
+
+def _needs(items: Iterable[Any]) -> list[Need]:
+    """Character sets each of which every match of the sequence contains one of."""
+    out: list[Need] = []
+    for op, av in items:
+        if op is sre_c.LITERAL:
+            if _caseless(chr(av)):
+                out.append(frozenset({chr(av)}))
+        elif op is sre_c.IN:
+            need = _class_need(av)
+            if need:
+                out.append(need)
+        elif op is sre_c.SUBPATTERN:
+            out.extend(_needs(av[-1]))
+        elif op in _REPEATS and av[0] >= 1:
+            out.extend(_needs(av[2]))
+        elif op is sre_c.ASSERT and av[0] >= 0:  # a lookahead's text is in the line too
+            out.extend(_needs(av[1]))
+        elif op is sre_c.BRANCH:
+            per_branch = [_rarest(_needs(branch)) for branch in av[1]]
+            if all(n is not None for n in per_branch):
+                out.append(frozenset().union(*(n for n in per_branch if n is not None)))
+    return out
+
+
+def _rarest(needs: list[Need]) -> Need | None:
+    return min(needs, key=_share) if needs else None
+
+
+def required_class(pattern: str) -> str | None:
+    """A one-class pattern that every line the pattern matches must match, when the
+    pattern has no usable literal but needs a rare character (a digit and a date
+    separator, a slash, a pipe): the fast engine proposes such a rule only on lines that
+    have one. None when no required class is rare enough.
+
+    Only characters without case count (digits, punctuation, symbols), so the class holds
+    whatever the pattern's case flags.
+
+    >>> required_class(r'^\\S.{1,80}\\s[|•]\\s\\w+$'), required_class(r'^By \\w+$')
+    ('[\\\\|•]', None)
+    >>> required_class(r'^(?:\\d{1,2}:\\d{2}|Noon)$'), required_class(r'^\\w+ \\d{4}$')
+    (None, '[\\\\d]')
+    """
+    tree = _parse(pattern)
+    if tree is None:
+        return None
+    need = _rarest(_needs(tree))
+    if need is None or _share(need) > MAX_CLASS_SHARE:
+        return None
+    return "[" + "".join(c if c == "\\d" else re.escape(c) for c in sorted(need)) + "]"

@@ -11,10 +11,24 @@ prefiltered; others run on every line and ``clean rules lint`` says so.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from cleaner.matchers.base import CompiledMatcher
-from cleaner.matchers.factors import anchored_literals, ends_at_line_end, shared_anchor
+from cleaner.matchers.factors import (
+    anchored_literals,
+    ends_at_line_end,
+    required_class,
+    shared_anchor,
+)
+
+
+@lru_cache(maxsize=1024)
+def _class_pattern(source: str) -> regex.Pattern[str]:
+    """One compiled object per required class: rules that need the same characters
+    share it, and the engine searches a line for it once."""
+    return regex.compile(source)
 
 
 def compile_regex(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:
@@ -23,6 +37,12 @@ def compile_regex(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatch
     anchored = anchored_literals(source)
     literals, anchor = shared_anchor(anchored)
     probe = regex.compile(source, flags | regex.REVERSE) if ends_at_line_end(source) else None
+    need = required_class(source) if literals is None else None
     return CompiledMatcher(
-        regex.compile(source, flags), literals, anchor, anchored=anchored, probe=probe
+        regex.compile(source, flags),
+        literals,
+        anchor,
+        anchored=anchored,
+        probe=probe,
+        needs=_class_pattern(need) if need is not None else None,
     )
