@@ -62,12 +62,18 @@ def _rule_checks(pack: Pack, fired_by: set[str], near: set[str]) -> Iterator[Pro
                 yield _problem(
                     rule, pack, f"regex risks catastrophic backtracking: {risk}", "error"
                 )
-        if compile_matcher(rule.matcher).literals is None:
+        compiled = compile_matcher(rule.matcher)
+        if compiled.literals is None:
+            where = "every line"
+            if rule.max_words is not None:
+                where += f" of up to {rule.max_words} words"
+            if compiled.needs is not None:
+                where += f" that has one of {compiled.needs.pattern}"
             yield _problem(
                 rule,
                 pack,
-                "no literal the prefilter can use: this rule is tried on "
-                "every line (start the regex with a fixed word)",
+                f"no literal the prefilter can use: this rule is tried on {where} "
+                "(start the regex with a fixed word)",
                 "warning",
             )
 

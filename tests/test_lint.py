@@ -295,6 +295,7 @@ def test_rule_without_a_usable_literal_gets_a_warning():
     (warning,) = warnings(found)
     assert warning.rule_id == "acme/comments"
     assert "no literal the prefilter can use" in warning.message
+    assert "that has one of [\\d]" in warning.message  # a digit, at least
 
 
 def test_one_letter_literal_gets_the_same_warning():
