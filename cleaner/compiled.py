@@ -1,7 +1,8 @@
 """A rule set compiled once: patterns, guards and the one-pass literal prefilter.
 
-The prefilter is a single Aho-Corasick automaton over the case-folded required literals
-of every rule and fingerprint of every loaded pack. One scan of a document proposes
+The prefilter is one Aho-Corasick automaton over the case-folded required literals of
+every rule and fingerprint of every loaded pack, plus a trie of the literals that must
+start a line (looked up at line starts only). One scan of a document proposes
 (line, rule) pairs; the engine keeps those whose pack the document selected and confirms
 each with the rule's real pattern. The automaton is built once for all packs, so its
 cost does not multiply with the combinations of packs documents select.
@@ -21,7 +22,7 @@ import regex
 
 from cleaner.fixes import tidy_line
 from cleaner.matchers import compile_matcher, compile_pattern
-from cleaner.matchers.base import anchored_ok
+from cleaner.matchers.base import LINE_START, WHOLE_LINE, anchored_ok
 from cleaner.matchers.risk import runs_safely
 from cleaner.model import Rule
 from cleaner.ruleset import RuleSet
@@ -200,7 +201,7 @@ class CompiledIndex:
         )
         self.unfiltered_fingerprints = [f for f in self.fingerprints if f.literals is None]
         self.literal_targets = self._literal_targets()
-        self.automaton = self._build_automaton()
+        self.automaton, self.starts = self._build_automata()
         #: (rule index, line) -> whether the rule fires there, for short lines (see
         #: :data:`VERDICT_KEY`): a corpus repeats its boilerplate lines thousands of times.
         self.verdicts: dict[tuple[int, str], bool] = {}
@@ -257,33 +258,56 @@ class CompiledIndex:
                 targets.setdefault((lit, f.anchor), []).append(-1 - f.index)
         return {key: tuple(ids) for key, ids in targets.items()}
 
-    def _build_automaton(self) -> ahocorasick.Automaton | None:
-        if not self.literal_targets:
-            return None
-        by_literal: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+    def _build_automata(self) -> tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None]:
+        """An Aho-Corasick automaton for literals that may sit anywhere or must end the
+        line, and a trie of those that must start it (or be all of it): short ones such
+        as "by" or "on " occur all over a text, but only line starts need looking up."""
+        anywhere: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+        starting: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
         for (lit, anchor), ids in self.literal_targets.items():
-            by_literal.setdefault(lit, []).append((anchor, ids))
-        automaton = ahocorasick.Automaton()
-        for lit, groups in by_literal.items():
-            automaton.add_word(lit, (len(lit), tuple(groups)))
-        automaton.make_automaton()
-        return automaton
+            where = starting if anchor in (LINE_START, WHOLE_LINE) else anywhere
+            where.setdefault(lit, []).append((anchor, ids))
+        automaton = starts = None
+        if anywhere:
+            automaton = ahocorasick.Automaton()
+            for lit, groups in anywhere.items():
+                automaton.add_word(lit, (len(lit), tuple(groups)))
+            automaton.make_automaton()
+        if starting:
+            starts = ahocorasick.Automaton()  # used as a trie: no make_automaton
+            for lit, groups in starting.items():
+                starts.add_word(lit, tuple(groups))
+        return automaton, starts
 
     def scan(self, folded: str) -> Iterator[tuple[int, int]]:
         """(line index, target) for each literal hit; target >= 0 a rule, < 0 a fingerprint.
 
         ``folded`` is the document's lines, case-folded and joined by ``\\n``.
         """
-        if self.automaton is None:
-            return
-        line, previous, size = 0, 0, len(folded)
-        for end, (length, groups) in self.automaton.iter(folded):
-            line += folded.count("\n", previous, end)
-            previous = end
-            start = end - length + 1
-            starts_line = start == 0 or folded[start - 1] == "\n"
-            ends_line = end + 1 == size or folded[end + 1] == "\n"
-            for anchor, ids in groups:
-                if anchored_ok(anchor, starts_line, ends_line):
-                    for target in ids:
-                        yield line, target
+        if self.automaton is not None:
+            line, previous, size = 0, 0, len(folded)
+            for end, (length, groups) in self.automaton.iter(folded):
+                line += folded.count("\n", previous, end)
+                previous = end
+                start = end - length + 1
+                starts_line = start == 0 or folded[start - 1] == "\n"
+                ends_line = end + 1 == size or folded[end + 1] == "\n"
+                for anchor, ids in groups:
+                    if anchored_ok(anchor, starts_line, ends_line):
+                        for target in ids:
+                            yield line, target
+        starts = self.starts
+        if starts is not None:
+            longest = starts.longest_prefix
+            get = starts.get
+            for i, text in enumerate(folded.split("\n")):
+                depth = longest(text)  # the trie path the line's start follows
+                for k in range(1, depth + 1):
+                    groups = get(text[:k], None)
+                    if groups is None:
+                        continue
+                    whole = k == len(text)
+                    for anchor, ids in groups:
+                        if anchor == LINE_START or whole:
+                            for target in ids:
+                                yield i, target
