@@ -296,6 +296,7 @@ def _rules_parser() -> argparse.ArgumentParser:
         if name == "lint":
             sp.add_argument("--strict", action="store_true", help="warnings fail too")
     _suggest_parser(sub, parent)
+    _cost_parser(sub, parent)
     new = sub.add_parser(
         "new",
         help="scaffold a new pack file that loads, tests and lints clean",
@@ -371,6 +372,35 @@ def _suggest_parser(sub: argparse._SubParsersAction[_Parser], parent: _Parser) -
         metavar="N",
         help="read at most N of the publisher's documents (default 5000)",
     )
+
+
+def _cost_parser(sub: argparse._SubParsersAction[_Parser], parent: _Parser) -> None:
+    sp = sub.add_parser(
+        "cost",
+        parents=[parent],
+        help="rank rules by the time their patterns take on a sample corpus",
+        description="Clean a sample corpus as corpus mode would and print, per rule, how "
+        "often its pattern ran, how often it fired and how long it took, slowest first: "
+        "the rules that keep a large run from its speed.",
+    )
+    sp.add_argument(
+        "corpus",
+        nargs="+",
+        metavar="CORPUS",
+        help="JSONL files (.gz .zst), folders of text files, or text files",
+    )
+    _add_field_options(sp.add_argument_group("record fields"))
+    sp.add_argument(
+        "--top", type=int, default=20, metavar="N", help="show the N slowest rules (default 20)"
+    )
+    sp.add_argument(
+        "--max-docs",
+        type=int,
+        default=20_000,
+        metavar="N",
+        help="clean at most N documents (default 20000)",
+    )
+    sp.add_argument("--json", metavar="FILE", help="also write the report as JSON")
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -603,6 +633,8 @@ def _run_rules(argv: Sequence[str]) -> int:
         return _rules_new(args)
     if args.action == "suggest":
         return _rules_suggest(args, _load(args.rules, builtin=not args.no_builtin))
+    if args.action == "cost":
+        return _rules_cost(args, _load(args.rules, builtin=not args.no_builtin))
     extra = list(args.rules) + list(getattr(args, "paths", []) or [])
     rules = _load(extra, builtin=not args.no_builtin)
     if args.action == "list":
@@ -752,6 +784,34 @@ def _rules_suggest(args: argparse.Namespace, rules: RuleSet) -> int:
         f"{len(report.suggestions)} draft rule(s) from {report.documents} documents",
         file=sys.stderr,
     )
+    return EXIT_OK
+
+
+def _rules_cost(args: argparse.Namespace, rules: RuleSet) -> int:
+    from itertools import islice
+
+    from cleaner.corpus.records import Fields
+    from cleaner.cost import format_report, measure
+    from cleaner.suggest import read_corpus
+
+    if args.top < 1 or args.max_docs < 1:
+        raise InputError("--top and --max-docs must be >= 1")
+    fields = Fields(
+        text=args.text_field,
+        url=args.url_field or None,
+        publisher=args.publisher_field or None,
+        date=args.date_field or None,
+        language=args.language_field or None,
+    )
+    docs = islice(read_corpus(args.corpus, fields, None), args.max_docs)
+    report = measure(docs, Cleaner(rules))
+    if not report.documents:
+        raise InputError(f"no document could be read from {', '.join(args.corpus)}")
+    _write(sys.stdout, format_report(report, args.top))
+    if args.json:
+        import orjson
+
+        Path(args.json).write_bytes(orjson.dumps(report.to_json(), option=orjson.OPT_INDENT_2))
     return EXIT_OK
 
 

@@ -27,6 +27,7 @@ from cleaner.selection import select_packs
 
 if TYPE_CHECKING:  # pragma: no cover
     from cleaner.html import HtmlResult
+    from cleaner.meter import RuleMeter
 
 EngineName = Literal["fast", "reference"]
 
@@ -132,6 +133,8 @@ class Cleaner:
         )
         self._index = _compiled_for(self.ruleset)
         self._calls = 0
+        #: Set by ``clean rules cost`` to time every rule evaluation; None otherwise.
+        self.meter: RuleMeter | None = None
 
     # -- pickling: sources and options, never compiled objects -------------------------
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
@@ -231,6 +234,7 @@ class Cleaner:
             max_cut_share=opts.max_cut_share,
             deadline=deadline,
             verdicts=index.verdicts if opts.engine == "fast" else None,
+            meter=self.meter,
         )
         matcher: LineMatcher
         try:
@@ -423,6 +427,7 @@ def _rebuild(sources: tuple[PackSource, ...], digest: str, options: Options) -> 
     cleaner.ruleset = RuleSet.from_sources(sources)
     cleaner.options = options
     cleaner._index = _compiled_for(cleaner.ruleset)
+    cleaner.meter = None
     cleaner._calls = 0
     with _COMPILED_LOCK:
         _REBUILT.setdefault(key, cleaner)

@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cleaner.compiled import SAFE_LINE, VERDICT_KEY, CompiledRule, remember
 from cleaner.errors import RuleRuntimeError
 from cleaner.fixes import Lines
 from cleaner.model import Notice, Removal
+
+if TYPE_CHECKING:
+    from cleaner.meter import RuleMeter
 
 
 class BudgetExceededError(Exception):
@@ -54,9 +57,11 @@ class Work:
         max_cut_share: float,
         deadline: float | None = None,
         verdicts: dict[tuple[int, str], bool] | None = None,
+        meter: RuleMeter | None = None,
     ) -> None:
         self.lines = lines
         self.verdicts = verdicts
+        self.meter = meter
         self.keys = keys
         self.alive = [True] * len(keys)
         self.removals: list[Removal] = []
@@ -117,6 +122,7 @@ class Work:
         long_line = len(key) > SAFE_LINE
         verdicts = self.verdicts if len(key) <= VERDICT_KEY else None
         timeout = self._time_left()
+        meter = self.meter
         out = []
         for rule in rules:
             if rule.index in failed:
@@ -130,7 +136,9 @@ class Work:
             if rule.guarded or long_line:
                 timeout = self._time_left()
             try:
-                fires = rule.fires(key, timeout)
+                fires = (
+                    rule.fires(key, timeout) if meter is None else meter.fires(rule, key, timeout)
+                )
             except Exception as exc:  # a rule must not take the run down with it
                 self._fail(rule, i, exc)
                 continue

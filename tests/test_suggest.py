@@ -486,7 +486,7 @@ def test_readme_walkthrough_runs(tmp_path: Path) -> None:
     """The README's rule-author examples work as written, from the repository root."""
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     commands = readme_commands()
-    assert len(commands) == 6 and all(c[0] == "clean" for c in commands)
+    assert len(commands) == 7 and all(c[0] == "clean" for c in commands)
     for command in commands:
         args, target = command[1:], None
         if ">" in args:
