@@ -319,7 +319,7 @@ def run(
         ruleset = RuleSet.from_sources([PackSource("generated.yaml", pack, "user")])
         fast = Cleaner(ruleset, common=False, detect=False, accelerate=True)
         python = Cleaner(ruleset, common=False, detect=False, accelerate=False)
-        patterns = [r.pattern for r in fast._index.rules]
+        patterns = [r.pattern.compiled for r in fast._index.rules]
 
         def naive(doc: str, patterns: list[regex.Pattern[str]] = patterns) -> str:
             kept = [line for line in doc.split("\n") if not any(p.search(line) for p in patterns)]

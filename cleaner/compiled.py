@@ -22,7 +22,7 @@ import regex
 
 from cleaner.fixes import tidy_line
 from cleaner.matchers import compile_matcher, compile_pattern
-from cleaner.matchers.base import LINE_START, WHOLE_LINE, anchored_ok
+from cleaner.matchers.base import LINE_START, WHOLE_LINE, LazyPattern, Searcher, anchored_ok
 from cleaner.matchers.risk import runs_safely
 from cleaner.model import Rule
 from cleaner.ruleset import RuleSet
@@ -54,15 +54,15 @@ class CompiledRule:
 
     rule: Rule
     index: int
-    pattern: regex.Pattern[str]
+    pattern: LazyPattern
     literals: frozenset[str] | None
     #: (literal, anchor) pairs the prefilter scans for (each literal's own anchor)
     targets: frozenset[tuple[str, int]]
     predicate: Callable[[str], bool] | None
-    unless: regex.Pattern[str] | None
+    unless: LazyPattern | None
     #: What ``fires`` searches with: the pattern, or its reversed twin when every match
     #: must end at the line end (same answer, found faster).
-    probe: regex.Pattern[str]
+    probe: Searcher
     #: Whether every match call needs the timeout. Literal matchers compile to escaped
     #: alternations (linear time); a regex free of backtracking-prone shapes needs it only
     #: on very long lines. The timeout costs several microseconds a call in ``regex``.
@@ -112,7 +112,7 @@ class CompiledRule:
 class CompiledFingerprint:
     pack: str
     index: int
-    pattern: regex.Pattern[str]
+    pattern: LazyPattern
     literals: frozenset[str] | None
     anchor: int
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cleaner.cache import cache_dir
 from cleaner.matchers.base import ANYWHERE, LINE_END, LINE_START, WHOLE_LINE, anchored_ok, fold
 
 hyperscan: Any
@@ -291,25 +292,6 @@ class HyperscanScanner:
                         else:
                             fp_hits.add((line, -1 - target))
         return RawScan(sorted(rule_hits), sorted(fp_hits), normal, special)
-
-
-#: Environment variable naming the folder for compiled Hyperscan databases; ``off``
-#: turns the cache off. Default: ``$XDG_CACHE_HOME/boilerclean`` or ``~/.cache/boilerclean``.
-CACHE_ENV = "BOILERCLEAN_CACHE"
-
-
-def cache_dir() -> Path | None:
-    """Where compiled databases are kept, or None when the cache is off."""
-    setting = os.environ.get(CACHE_ENV)
-    if setting is not None:
-        return None if setting.strip().lower() in ("", "off", "0", "no") else Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        home = os.path.expanduser("~")
-        if home.startswith("~"):  # no home directory known (some containers): no cache
-            return None
-        base = os.path.join(home, ".cache")
-    return Path(base) / "boilerclean"
 
 
 def _database_key(expressions: list[bytes], flags: list[int]) -> str:

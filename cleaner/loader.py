@@ -16,9 +16,10 @@ from typing import cast
 import regex
 import yaml
 
+from cleaner.cache import mark_checked
 from cleaner.errors import Problem
 from cleaner.htmlrules import read_html_section
-from cleaner.matchers import compile_matcher, compile_pattern
+from cleaner.matchers import check_pattern, compile_matcher, compile_pattern
 from cleaner.model import (
     ACTIONS,
     CATEGORIES,
@@ -238,11 +239,13 @@ class _PackParser:
             return (), ()
         out, locs = [], []
         for value, node in self.r.strings(top["fingerprints"], "fingerprints") or ():
+            lazy = compile_pattern(value)
             try:
-                compile_pattern(value)
+                check_pattern(lazy)
             except regex.error as exc:
                 _regex_problem(self.r, node, exc, "fingerprint")
                 continue
+            mark_checked(lazy.pattern, lazy.flags)
             out.append(value)
             locs.append(self.r.loc(node))
         return tuple(out), tuple(locs)
@@ -305,10 +308,13 @@ class _PackParser:
         if "unless" in m:
             unless = r.string(m["unless"], "unless")
             if unless is not None:
+                lazy = compile_pattern(unless)
                 try:
-                    compile_pattern(unless)
+                    check_pattern(lazy)
                 except regex.error as exc:
                     _regex_problem(r, m["unless"], exc, "unless")
+                else:
+                    mark_checked(lazy.pattern, lazy.flags)
         valid_from = r.date(m["valid_from"], "valid_from") if "valid_from" in m else None
         valid_until = r.date(m["valid_until"], "valid_until") if "valid_until" in m else None
         if valid_from and valid_until and valid_from > valid_until:
@@ -402,14 +408,18 @@ class _PackParser:
                 )
                 return None
         matcher = Matcher(cast(MatchKind, kind), tuple(v for v, _ in items), ignore_case)
+        lazy = compile_matcher(matcher).pattern
         try:
-            compiled = compile_matcher(matcher)
+            pattern = check_pattern(lazy)
         except regex.error as exc:
             _regex_problem(r, m[kind], exc, kind)
             return None
-        if compiled.pattern.search("") is not None:
+        if pattern is None:
+            return matcher  # compiled and checked by an earlier run: compiled when needed
+        if pattern.search("") is not None:
             r.error(m[kind], f"{kind} matches an empty line, so it would match anything")
             return None
+        mark_checked(lazy.pattern, lazy.flags)
         return matcher
 
     def _shape(self, node: yaml.Node) -> Matcher | None:

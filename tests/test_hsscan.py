@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaner import Cleaner, RuleSet, hsscan
+from cleaner import Cleaner, RuleSet, cache, hsscan
 from cleaner.engine import raw_lines
 from cleaner.fast import rescan
 from cleaner.fast import scan as python_scan
@@ -162,7 +162,7 @@ def _hits(scanner: hsscan.HyperscanScanner) -> list[tuple[int, int]] | None:
 
 
 def test_database_is_cached_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(hsscan.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
     first = hsscan.HyperscanScanner(TINY, CONTROL_CHARACTERS)
     files = list(tmp_path.glob("hs-*.db"))
     assert len(files) == 1
@@ -181,7 +181,7 @@ def test_database_is_cached_and_reused(tmp_path: Path, monkeypatch: pytest.Monke
 def test_damaged_cache_file_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
-    monkeypatch.setenv(hsscan.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
     hsscan.HyperscanScanner(TINY, CONTROL_CHARACTERS)
     (path,) = tmp_path.glob("hs-*.db")
     data = path.read_bytes()
@@ -203,28 +203,28 @@ def test_damaged_cache_file_is_rebuilt(
 
 
 def test_cache_off_and_unwritable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(hsscan.CACHE_ENV, "off")
-    assert hsscan.cache_dir() is None
+    monkeypatch.setenv(cache.CACHE_ENV, "off")
+    assert cache.cache_dir() is None
     assert _hits(hsscan.HyperscanScanner(TINY, CONTROL_CHARACTERS)) == [(1, 0), (2, 1)]
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache folder would go")
-    monkeypatch.setenv(hsscan.CACHE_ENV, str(blocker / "cache"))
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocker / "cache"))
     assert _hits(hsscan.HyperscanScanner(TINY, CONTROL_CHARACTERS)) == [(1, 0), (2, 1)]
-    monkeypatch.delenv(hsscan.CACHE_ENV)
+    monkeypatch.delenv(cache.CACHE_ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert hsscan.cache_dir() == tmp_path / "xdg" / "boilerclean"
+    assert cache.cache_dir() == tmp_path / "xdg" / "boilerclean"
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert hsscan.cache_dir() == tmp_path / "home" / ".cache" / "boilerclean"
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "boilerclean"
     monkeypatch.delenv("HOME")
     monkeypatch.setattr(os.path, "expanduser", lambda p: p)  # no home at all
-    assert hsscan.cache_dir() is None
+    assert cache.cache_dir() is None
 
 
 def test_cache_keeps_the_most_recently_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(hsscan.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
     for k in range(hsscan.KEEP + 3):
         hsscan.HyperscanScanner({(f"word{k}x", 0): (0,)}, CONTROL_CHARACTERS)
     assert len(list(tmp_path.glob("hs-*.db"))) == hsscan.KEEP
@@ -243,12 +243,12 @@ def test_the_same_rules_give_the_same_database_in_every_process(tmp_path: Path) 
         "import sys; from cleaner import Cleaner, RuleSet; "
         "Cleaner(RuleSet.load([sys.argv[1]], builtin=False), accelerate=True).accelerate()"
     )
-    cache = tmp_path / "cache"
-    env = {**os.environ, hsscan.CACHE_ENV: str(cache)}
+    folder = tmp_path / "cache"
+    env = {**os.environ, cache.CACHE_ENV: str(folder)}
     for seed in ("1", "2"):
         subprocess.run(
             [sys.executable, "-c", code, str(rules)],
             env={**env, "PYTHONHASHSEED": seed},
             check=True,
         )
-    assert len(list(cache.glob("hs-*.db"))) == 1
+    assert len(list(folder.glob("hs-*.db"))) == 1

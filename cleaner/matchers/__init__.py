@@ -13,8 +13,9 @@ from functools import lru_cache
 
 import regex
 
+from cleaner.cache import is_checked
 from cleaner.matchers import literal, pattern, shape
-from cleaner.matchers.base import CompiledMatcher
+from cleaner.matchers.base import CompiledMatcher, LazyPattern
 from cleaner.model import Matcher
 
 MATCHER_KINDS: dict[str, Callable[[tuple[str, ...], bool], CompiledMatcher]] = {
@@ -40,9 +41,27 @@ def compile_matcher(matcher: Matcher) -> CompiledMatcher:
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
-def compile_pattern(source: str) -> regex.Pattern[str]:
-    """A plain pattern (``unless`` guards, fingerprints), compiled once per process."""
-    return regex.compile(source)
+def compile_pattern(source: str) -> LazyPattern:
+    """A plain pattern (``unless`` guards, fingerprints), compiled once per process, when
+    first used (see :func:`check_pattern` for the loader's check)."""
+    return LazyPattern(source)
 
 
-__all__ = ["MATCHER_KINDS", "CompiledMatcher", "compile_matcher", "compile_pattern"]
+def check_pattern(pattern: LazyPattern) -> regex.Pattern[str] | None:
+    """Compile a pattern no earlier run has checked (raises ``regex.error`` if it is not
+    one) and return it; None for one that a run on this machine already compiled (it is
+    then compiled when a document first needs it). The caller marks it checked once it
+    has passed the caller's own checks too (:func:`cleaner.cache.mark_checked`)."""
+    if is_checked(pattern.pattern, pattern.flags):
+        return None
+    return pattern.compiled
+
+
+__all__ = [
+    "MATCHER_KINDS",
+    "CompiledMatcher",
+    "LazyPattern",
+    "check_pattern",
+    "compile_matcher",
+    "compile_pattern",
+]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from cleaner.matchers.base import fold
@@ -38,6 +39,7 @@ __all__ = [
     "analyse",
     "anchored_literals",
     "ends_at_line_end",
+    "parse_tree",
     "properties_as_classes",
     "required_literals",
     "shared_anchor",
@@ -251,20 +253,29 @@ def anchored_literals(pattern: str) -> frozenset[tuple[str, int]] | None:
     return None if parsed is None else _best(_candidates(parsed))
 
 
+@lru_cache(maxsize=4096)
+def parse_tree(pattern: str) -> Any:
+    """Python's parse tree of a ``regex`` pattern (Unicode properties read as classes),
+    or None when Python's parser cannot read it. Each pattern is read by several
+    analyses (literals, line end, rare characters, backtracking risks), so the tree is
+    kept; callers only read it."""
+    try:
+        return sre_p.parse(properties_as_classes(pattern), 0)
+    except Exception:  # any parse failure: regex-only syntax
+        return None
+
+
 def _parse(pattern: str) -> Any:
-    """Python's parse tree of a ``regex`` pattern, or None where Python's parser would
-    read it differently (POSIX classes, set operations, fuzzy matching) or not at all."""
-    pattern = properties_as_classes(pattern)
+    """:func:`parse_tree`, or None also where Python's parser would read the pattern
+    differently (POSIX classes, set operations, fuzzy matching): no guessing there."""
+    text = properties_as_classes(pattern)
     if (
-        any(marker in pattern for marker in _DIVERGENT)
-        or _ODD_BRACES.search(pattern)
-        or _POSIX_CLASS.search(pattern)
+        any(marker in text for marker in _DIVERGENT)
+        or _ODD_BRACES.search(text)
+        or _POSIX_CLASS.search(text)
     ):
         return None
-    try:
-        return sre_p.parse(pattern, 0)
-    except Exception:  # any parse failure: regex-only syntax, so no guessing
-        return None
+    return parse_tree(pattern)
 
 
 def analyse(pattern: str) -> tuple[frozenset[str] | None, int]:

@@ -15,7 +15,14 @@ from __future__ import annotations
 
 import regex
 
-from cleaner.matchers.base import ANYWHERE, LINE_START, WHOLE_LINE, CompiledMatcher, fold
+from cleaner.matchers.base import (
+    ANYWHERE,
+    LINE_START,
+    WHOLE_LINE,
+    CompiledMatcher,
+    LazyPattern,
+    fold,
+)
 from cleaner.matchers.factors import usable_literal
 
 
@@ -34,7 +41,7 @@ def _compile(
     flags = regex.IGNORECASE | regex.FULLCASE if ignore_case else 0
     literals = frozenset(fold(p) for p in patterns)
     literals_or_none = literals if all(map(usable_literal, literals)) else None
-    return CompiledMatcher(regex.compile(source, flags), literals_or_none, anchor)
+    return CompiledMatcher(LazyPattern(source, flags), literals_or_none, anchor)
 
 
 def compile_prefix(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatcher:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from cleaner.matchers.base import CompiledMatcher
+from cleaner.matchers.base import CompiledMatcher, LazyPattern
 from cleaner.matchers.factors import (
     anchored_literals,
     ends_at_line_end,
@@ -36,10 +36,11 @@ def compile_regex(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatch
     flags = regex.IGNORECASE if ignore_case else 0
     anchored = anchored_literals(source)
     literals, anchor = shared_anchor(anchored)
-    probe = regex.compile(source, flags | regex.REVERSE) if ends_at_line_end(source) else None
+    reverse = ends_at_line_end(source)
+    probe = LazyPattern(source, flags | regex.REVERSE) if reverse else None
     need = required_class(source) if literals is None else None
     return CompiledMatcher(
-        regex.compile(source, flags),
+        LazyPattern(source, flags),
         literals,
         anchor,
         anchored=anchored,

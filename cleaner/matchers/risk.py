@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cleaner.matchers.factors import properties_as_classes, sre_c, sre_p
+from cleaner.matchers.factors import parse_tree, sre_c
 
 _REPEATS = tuple(
     getattr(sre_c, n)
@@ -28,9 +28,8 @@ def backtracking_risks(pattern: str) -> list[str]:
     >>> backtracking_risks(r'^Now Read: .+$')
     []
     """
-    try:
-        tree = sre_p.parse(properties_as_classes(pattern), 0)
-    except Exception:
+    tree = parse_tree(pattern)
+    if tree is None:
         return []
     found: list[str] = []
     _walk(list(tree), False, found)
@@ -60,10 +59,10 @@ def runs_safely(pattern: str) -> bool:
     >>> runs_safely(r'[.!?]\\s+more$'), runs_safely(r'^By \\p{Lu}.*, .*$')
     (True, True)
     """
-    try:
-        tree = list(sre_p.parse(properties_as_classes(pattern), 0))
-    except Exception:
+    parsed = parse_tree(pattern)
+    if parsed is None:
         return False
+    tree = list(parsed)
     long_repeats: list[int] = [0]
 
     def walk(items: list[Any]) -> bool:

@@ -20,13 +20,13 @@ from collections.abc import Callable
 
 import regex
 
-from cleaner.matchers.base import CompiledMatcher
+from cleaner.matchers.base import CompiledMatcher, LazyPattern
 
 #: Characters a line may end with to count as ending like a sentence.
 FINAL_PUNCTUATION = frozenset(
     ".!?\u2026:;\u3002\uff01\uff1f\uff1a\uff1b\u201d\u201c\u2019\"'\u00bb\u00ab)]\u300d\u300f\uff09"
 )
-_WHOLE_LINE = regex.compile(r"^.*\Z", regex.DOTALL)
+_WHOLE_LINE = LazyPattern(r"^.*\Z", regex.DOTALL)
 
 
 def _predicate(max_words: int, min_words: int, final: bool | None) -> Callable[[str], bool]:
