@@ -1,7 +1,8 @@
 """What boilerclean remembers on disk between runs, and where.
 
-Two things: compiled Hyperscan databases (:mod:`cleaner.hsscan`) and the patterns the
-loader has already compiled and checked. Compiling is most of loading the packs (the
+Three things: compiled Hyperscan databases (:mod:`cleaner.hsscan`), the patterns the
+loader has already compiled and checked, and the analyses of patterns (required
+literals, line end, rare characters, backtracking risk). Compiling is most of loading the packs (the
 ``regex`` module parses a pattern in Python, about a millisecond each, more than a second
 for the built-in packs), and every ``clean`` run and corpus worker would pay it again
 for patterns that have not changed. A pattern known to be good is compiled only when a
@@ -13,11 +14,17 @@ A damaged file only makes patterns be checked again; a cache that cannot be writ
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import os
+import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
+import orjson
 import regex
 
 #: Environment variable naming the cache folder; ``off`` turns the cache off. Default:
@@ -27,10 +34,16 @@ CACHE_ENV = "BOILERCLEAN_CACHE"
 
 def cache_dir() -> Path | None:
     """Where the cache is kept, or None when it is off."""
-    setting = os.environ.get(CACHE_ENV)
+    env = os.environ
+    return _cache_dir(env.get(CACHE_ENV), env.get("XDG_CACHE_HOME"), env.get("HOME"))
+
+
+@functools.lru_cache(maxsize=64)
+def _cache_dir(setting: str | None, xdg: str | None, home_env: str | None) -> Path | None:
+    """The folder for these settings (asked for per pattern while packs load)."""
     if setting is not None:
         return None if setting.strip().lower() in ("", "off", "0", "no") else Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME")
+    base = xdg
     if not base:
         home = os.path.expanduser("~")
         if home.startswith("~"):  # no home directory known (some containers): no cache
@@ -95,3 +108,144 @@ def mark_checked(source: str, flags: int) -> None:
                 fh.write(key + "\n")
         except OSError:
             return
+
+
+# -- analyses of patterns -----------------------------------------------------------------------
+#: Files of remembered analyses are named by the code that made them; this many are kept.
+KEEP_ANALYSES = 4
+#: Past this many entries the file is started afresh.
+MAX_ANALYSES = 200_000
+
+_R = TypeVar("_R")
+_MISSING = object()
+_analyses: dict[Path | None, dict[str, Any]] = {}
+
+
+def _code_version() -> str:
+    """Names the analysis code: this Python (its regex parser does the reading), the
+    ``regex`` release and the source of the modules that analyse patterns. Any change
+    makes a new file, so no result outlives the code that computed it."""
+    global _version
+    if _version is None:
+        from cleaner.matchers import factors, risk
+
+        h = hashlib.sha256(f"{sys.version}\0{regex.__version__}\0".encode())
+        for module in (factors, risk):
+            h.update(Path(module.__file__ or "").read_bytes())
+        _version = h.hexdigest()[:16]
+    return _version
+
+
+_version: str | None = None
+
+
+def _analysis_file(folder: Path) -> Path:
+    return folder / f"analyses-{_code_version()}.jsonl"
+
+
+def _entry_sum(key: str, value: str) -> str:
+    return hashlib.sha256(f"{key}\0{value}".encode()).hexdigest()[:8]
+
+
+def _stored_analyses(folder: Path | None) -> dict[str, Any]:
+    found = _analyses.get(folder)
+    if found is None:
+        found = _analyses[folder] = _read_analyses(_analysis_file(folder)) if folder else {}
+    return found
+
+
+def _read_analyses(path: Path) -> dict[str, Any]:
+    """Entries of a file; a line that does not parse or check out is skipped."""
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError:
+        return {}
+    if len(lines) > MAX_ANALYSES:
+        path.unlink(missing_ok=True)
+        return {}
+    out: dict[str, Any] = {}
+    for line in lines:
+        try:
+            key, value, check = orjson.loads(line)
+            if _entry_sum(key, orjson.dumps(value).decode()) == check:
+                out[key] = value
+        except (orjson.JSONDecodeError, ValueError, TypeError):
+            continue
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: pruning keeps it
+    return out
+
+
+def _write_analysis(folder: Path | None, key: str, value: Any) -> None:
+    if folder is None:
+        return
+    path = _analysis_file(folder)
+    text = orjson.dumps(value).decode()
+    line = orjson.dumps([key, value, _entry_sum(key, text)]) + b"\n"
+    try:
+        new = not path.exists()
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab") as fh:  # one write per entry: concurrent workers do not mix
+            fh.write(line)
+        if new:
+            _prune_analyses(folder)
+    except OSError:
+        return
+
+
+def _prune_analyses(folder: Path) -> None:
+    try:
+        files = sorted(
+            folder.glob("analyses-*.jsonl"), key=lambda f: f.stat().st_mtime, reverse=True
+        )
+        for old in files[KEEP_ANALYSES:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def as_bool(value: Any) -> bool:
+    """A remembered bool, or TypeError (the entry is then analysed again)."""
+    if not isinstance(value, bool):
+        raise TypeError("not a bool")
+    return value
+
+
+def as_optional_str(value: Any) -> str | None:
+    """A remembered string or None, or TypeError."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def remembered(
+    name: str, encode: Callable[[_R], Any], decode: Callable[[Any], _R]
+) -> Callable[[Callable[[str], _R]], Callable[[str], _R]]:
+    """Keep a pure analysis of a pattern on disk (see the module docstring): the packs'
+    patterns rarely change, and reading them with Python's parser is most of what is
+    left of loading once compiling is put off. ``encode`` turns a result into JSON,
+    ``decode`` back; a test checks the round trip for every built-in pattern."""
+
+    def wrap(fn: Callable[[str], _R]) -> Callable[[str], _R]:
+        @functools.wraps(fn)
+        def analysed(pattern: str) -> _R:
+            key = hashlib.sha256(f"{name}\0{pattern}".encode("utf-8", "surrogatepass"))
+            digest = key.hexdigest()[:32]
+            folder = cache_dir()
+            with _lock:
+                hit = _stored_analyses(folder).get(digest, _MISSING)
+            if hit is not _MISSING:
+                try:
+                    return decode(hit)
+                except (TypeError, ValueError):
+                    pass  # damaged in a way the sum missed: analyse again
+            value = fn(pattern)
+            encoded = encode(value)
+            with _lock:
+                _stored_analyses(folder)[digest] = encoded
+                _write_analysis(folder, digest, encoded)
+            return value
+
+        return analysed
+
+    return wrap

@@ -1,7 +1,9 @@
-"""Patterns checked by an earlier run are compiled only when a document needs them."""
+"""What the cache folder remembers between runs: patterns already checked (compiled only
+when a document needs them) and the analyses of patterns."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ import regex
 
 from cleaner import Cleaner, RuleSet, cache
 from cleaner.errors import RuleLoadError
-from cleaner.matchers import compile_matcher
+from cleaner.matchers import compile_matcher, factors, risk
 from cleaner.model import PackSource
 
 PACK = """\
@@ -35,6 +37,7 @@ def _lazy(rs: RuleSet) -> object:
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    cache._analyses.clear()
     return tmp_path / "cache"
 
 
@@ -97,3 +100,85 @@ def test_with_the_cache_off_nothing_is_written(
     monkeypatch.setenv("HOME", str(tmp_path))
     _load(r"\w+ \d{1,3}")
     assert not list(tmp_path.rglob(cache.CHECKED_FILE))
+
+
+# -- remembered analyses ----------------------------------------------------------------------
+ANALYSES = [
+    factors.anchored_literals,
+    factors.ends_at_line_end,
+    factors.required_class,
+    risk.runs_safely,
+]
+BUILTIN_PATTERNS = sorted(
+    {
+        p
+        for pack in RuleSet.load(env=False).packs
+        for rule in pack.rules
+        for p in (*rule.matcher.patterns, *((rule.unless,) if rule.unless else ()))
+        if rule.matcher.kind == "regex" or p == rule.unless
+    }
+)
+
+
+def test_every_builtin_pattern_analysis_survives_the_round_trip(folder: Path) -> None:
+    """What is read back from the file is what the analysis computes."""
+    assert len(BUILTIN_PATTERNS) > 300
+    fresh = {
+        (a.__name__, p): a.__wrapped__(p)  # type: ignore[attr-defined]
+        for a in ANALYSES
+        for p in BUILTIN_PATTERNS
+    }
+    for a in ANALYSES:
+        for p in BUILTIN_PATTERNS:
+            assert a(p) == fresh[a.__name__, p]  # computed and written
+    cache._analyses.clear()  # as a new process: read from the file
+    for a in ANALYSES:
+        for p in BUILTIN_PATTERNS:
+            assert a(p) == fresh[a.__name__, p], (a.__name__, p)
+
+
+def _entries(folder: Path) -> list[list[object]]:
+    (path,) = folder.glob("analyses-*.jsonl")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_new_process_reads_the_analysis_instead_of_computing_it(folder: Path) -> None:
+    pattern = r"^Tide table for \w+"
+    assert factors.ends_at_line_end(pattern) is False
+    ((key, value, check),) = _entries(folder)
+    assert value is False and len(key) == 32 and len(check) == 8
+    # an entry with a true sum is believed: proof the file is what answers
+    (path,) = folder.glob("analyses-*.jsonl")
+    path.write_text(json.dumps([key, True, cache._entry_sum(key, "true")]) + "\n")
+    cache._analyses.clear()
+    assert factors.ends_at_line_end(pattern) is True
+
+
+def test_damaged_or_mistyped_entries_are_analysed_again(folder: Path) -> None:
+    pattern = r"^Tide table for \w+$"
+    assert factors.ends_at_line_end(pattern) is True
+    ((key, _, _),) = _entries(folder)
+    (path,) = folder.glob("analyses-*.jsonl")
+    path.write_text(
+        json.dumps([key, False, "00000000"]) + "\n"  # wrong sum
+        + '["half a line\n'
+        + json.dumps([key, "yes", cache._entry_sum(key, '"yes"')]) + "\n",  # wrong type
+        encoding="utf-8",
+    )  # fmt: skip
+    cache._analyses.clear()
+    assert factors.ends_at_line_end(pattern) is True
+
+
+def test_other_analysis_code_uses_another_file(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    factors.required_class(r"^\d{1,2}:\d{2}$")
+    monkeypatch.setattr(cache, "_version", "0123456789abcdef")
+    cache._analyses.clear()
+    factors.required_class(r"^\d{1,2}:\d{2}$")
+    assert len(list(folder.glob("analyses-*.jsonl"))) == 2
+    for k in range(cache.KEEP_ANALYSES + 2):
+        monkeypatch.setattr(cache, "_version", f"{k:016x}")
+        cache._analyses.clear()
+        factors.required_class(r"^\d{1,2}:\d{2}$")
+    assert len(list(folder.glob("analyses-*.jsonl"))) == cache.KEEP_ANALYSES

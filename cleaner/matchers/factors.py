@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from cleaner.cache import as_bool, as_optional_str, remembered
 from cleaner.matchers.base import fold
 
 try:  # Python 3.11+
@@ -246,6 +247,20 @@ def properties_as_classes(pattern: str) -> str:
     return _ESCAPE.sub(swap, pattern)
 
 
+def _pairs_out(found: frozenset[tuple[str, int]] | None) -> list[list[Any]] | None:
+    return None if found is None else [[t, a] for t, a in sorted(found)]
+
+
+def _pairs_in(value: Any) -> frozenset[tuple[str, int]] | None:
+    if value is None:
+        return None
+    out = frozenset((t, a) for t, a in value)
+    if not all(isinstance(t, str) and isinstance(a, int) for t, a in out):
+        raise TypeError("not literal and anchor pairs")
+    return out
+
+
+@remembered("anchored-literals", _pairs_out, _pairs_in)
 def anchored_literals(pattern: str) -> frozenset[tuple[str, int]] | None:
     """Required literals of ``pattern``, each with where it must sit in the line (0
     anywhere, 1 at its start, 2 the whole line, 3 at its end), or None."""
@@ -301,6 +316,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     return analyse(pattern)[0]
 
 
+@remembered("ends-at-line-end", bool, as_bool)
 def ends_at_line_end(pattern: str) -> bool:
     """Must every match of ``pattern`` end at the end of the line (``$`` or ``\\Z`` last in
     every alternative)? Such a pattern is searched fastest from the end (``regex``'s
@@ -468,6 +484,7 @@ def _rarest(needs: list[Need]) -> Need | None:
     return min(needs, key=_share) if needs else None
 
 
+@remembered("required-class", as_optional_str, as_optional_str)
 def required_class(pattern: str) -> str | None:
     """A one-class pattern that every line the pattern matches must match, when the
     pattern has no usable literal but needs a rare character (a digit and a date

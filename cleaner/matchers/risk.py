@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cleaner.cache import as_bool, remembered
 from cleaner.matchers.factors import parse_tree, sre_c
 
 _REPEATS = tuple(
@@ -43,6 +44,7 @@ _SINGLE = tuple(
 )
 
 
+@remembered("runs-safely", bool, as_bool)
 def runs_safely(pattern: str) -> bool:
     """True when the pattern runs in near-linear time on a line, so it needs no timeout.
 
