@@ -31,6 +31,8 @@ _PLAN_LOCK = threading.Lock()
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
+#: Word limits up to this are checked before the pattern, larger ones after it.
+EARLY_WORDS = 30
 #: Longer lines get the per-call regex timeout even from patterns that run safely.
 SAFE_LINE = 2_000
 #: Lines up to this long have their verdicts remembered (boilerplate is short; an
@@ -76,15 +78,19 @@ class CompiledRule:
 
     def fires(self, key: str, timeout: float | None) -> bool:
         """Does the rule fire on this (trimmed, non-blank) line? May raise TimeoutError."""
-        # the word limit first: it is cheaper than most patterns and rules out paragraphs
+        # a small word limit first: counting a few words is cheaper than most patterns
+        # and rules out paragraphs; a large one (counting up to 90 words of a paragraph
+        # costs twice a typical search) only once the pattern has matched
         limit = self.rule.max_words
-        if limit is not None and len(key.split(None, limit)) > limit:
+        if limit is not None and limit <= EARLY_WORDS and len(key.split(None, limit)) > limit:
             return False
         slow = timeout is not None and (self.guarded or len(key) > SAFE_LINE)
         if self.predicate is not None:
             if not self.predicate(key):
                 return False
         elif (self.probe.search(key, timeout=timeout) if slow else self.probe.search(key)) is None:
+            return False
+        if limit is not None and limit > EARLY_WORDS and len(key.split(None, limit)) > limit:
             return False
         if self.unless is None:
             return True

@@ -216,16 +216,19 @@ class _Plan:
     def ids(self, key: str) -> tuple[int, ...]:
         out: list[int] = []
         if self.limits:
-            words = len(key.split(None, self.top)) if self.top else 0
+            words = -1  # counted when first needed: a class search is cheaper
             found: dict[regex.Pattern[str], bool] = {}
             for r, w, needs in self.limits:
-                if w is not None and words > w:
-                    continue
                 if needs is not None:
                     has = found.get(needs)
                     if has is None:
                         has = found[needs] = needs.search(key) is not None
                     if not has:
+                        continue
+                if w is not None:
+                    if words < 0:
+                        words = len(key.split(None, self.top))
+                    if words > w:
                         continue
                 out.append(r)
         for check, ids in self.shapes:
