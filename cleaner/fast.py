@@ -8,8 +8,10 @@ every line. What fires on a line is remembered until a ``strip`` changes that li
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 import regex
 
@@ -178,6 +180,23 @@ class PrefilterMatcher:
                     self._confirm(j, {r.index for r in self.found.get(j, ())} | repeated)
 
 
+@lru_cache(maxsize=1024)
+def _finder(source: str) -> Callable[[str], bool]:
+    """Whether a line has a character of a required class (``factors.required_class``
+    writes ``[...]``: escaped characters, ``\\d`` for any digit). ``in`` finds a
+    character several times faster than a ``regex`` class search over a paragraph; a
+    class with digits keeps the pattern (Unicode digits are many)."""
+    inner = source[1:-1]
+    if "\\d" in inner:
+        pattern = regex.compile(source)
+        return lambda key: pattern.search(key) is not None
+    chars = tuple(re.sub(r"\\(.)", r"\1", inner))
+    if len(chars) == 1:
+        (char,) = chars
+        return lambda key: char in key
+    return lambda key: any(c in key for c in chars)
+
+
 class _Plan:
     """How a line proposes a group of rules without a literal: one bounded word count
     for the rules' word limits, the rare characters some of them need (each class
@@ -187,7 +206,7 @@ class _Plan:
 
     def __init__(
         self,
-        limits: list[tuple[int, int | None, regex.Pattern[str] | None]],
+        limits: list[tuple[int, int | None, Callable[[str], bool] | None]],
         shapes: list[tuple[Callable[[str], bool], tuple[int, ...]]],
     ) -> None:
         self.limits = limits
@@ -197,12 +216,13 @@ class _Plan:
     @classmethod
     def of(cls, rules: Sequence[CompiledRule]) -> _Plan:
         by_shape: dict[tuple[str, ...], list[CompiledRule]] = {}
-        limits: list[tuple[int, int | None, regex.Pattern[str] | None]] = []
+        limits: list[tuple[int, int | None, Callable[[str], bool] | None]] = []
         for r in rules:
             if r.predicate is not None:
                 by_shape.setdefault(r.rule.matcher.patterns, []).append(r)
             else:
-                limits.append((r.index, r.rule.max_words, r.needs))
+                finder = None if r.needs is None else _finder(r.needs.pattern)
+                limits.append((r.index, r.rule.max_words, finder))
         shapes = []
         for group in by_shape.values():
             check = group[0].predicate
@@ -216,13 +236,15 @@ class _Plan:
     def ids(self, key: str) -> tuple[int, ...]:
         out: list[int] = []
         if self.limits:
-            words = -1  # counted when first needed: a class search is cheaper
-            found: dict[regex.Pattern[str], bool] = {}
+            # a short line: the words are counted when first needed (a class search is
+            # cheaper); a long one is a paragraph over most word limits: count first
+            words = len(key.split(None, self.top)) if len(key) > VERDICT_KEY else -1
+            found: dict[Callable[[str], bool], bool] = {}
             for r, w, needs in self.limits:
                 if needs is not None:
                     has = found.get(needs)
                     if has is None:
-                        has = found[needs] = needs.search(key) is not None
+                        has = found[needs] = needs(key)
                     if not has:
                         continue
                 if w is not None:

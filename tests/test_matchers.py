@@ -646,6 +646,17 @@ def test_required_classes_hold_on_every_example_line():
                 assert needs.search(line), (rule_id, line)
 
 
+def test_fast_engine_finds_required_characters_as_the_class_does():
+    """The fast engine tests a class with ``in`` (or the pattern, with digits)."""
+    from cleaner.fast import _finder
+
+    lines = [*PROBE_LINES, "a \u2014 b", "x/y", "12:30", "\u0663 Arabic-Indic three", "$"]
+    for _, _, needs in NEEDY:
+        found = _finder(needs.pattern)
+        for line in lines:
+            assert found(line) == (needs.search(line) is not None), (needs.pattern, line)
+
+
 @given(
     st.sampled_from(NEEDY),
     st.lists(
