@@ -82,6 +82,6 @@ def test_quality_floors(builtin: RuleSet) -> None:
     tune = quality.Summary.of([s for s in generic if s.split == "tune"])
     check = quality.Summary.of([s for s in generic if s.split == "check"])
     full = quality.Summary.of(every)
-    assert tune.art_kept >= 0.995 and tune.bp_removed >= 0.40
-    assert check.art_kept >= 0.985 and check.bp_removed >= 0.35
-    assert full.art_kept >= 0.99 and full.bp_removed >= 0.44
+    assert tune.art_kept >= 0.995 and tune.bp_removed >= 0.60
+    assert check.art_kept >= 0.985 and check.bp_removed >= 0.39
+    assert full.art_kept >= 0.99 and full.bp_removed >= 0.52
