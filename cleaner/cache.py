@@ -123,14 +123,15 @@ _analyses: dict[Path | None, dict[str, Any]] = {}
 
 def _code_version() -> str:
     """Names the analysis code: this Python (its regex parser does the reading), the
-    ``regex`` release and the source of the modules that analyse patterns. Any change
+    ``regex`` release and the source of the modules that analyse patterns (and of the
+    case folding they use). Any change
     makes a new file, so no result outlives the code that computed it."""
     global _version
     if _version is None:
-        from cleaner.matchers import factors, risk
+        from cleaner.matchers import base, factors, risk
 
         h = hashlib.sha256(f"{sys.version}\0{regex.__version__}\0".encode())
-        for module in (factors, risk):
+        for module in (base, factors, risk):  # base: case folding of the literals
             h.update(Path(module.__file__ or "").read_bytes())
         _version = h.hexdigest()[:16]
     return _version
