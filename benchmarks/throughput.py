@@ -15,8 +15,9 @@ Rows:
 - boilerclean corpus mode, 1 worker and N workers (default all cores), all built-in
   packs, default normalisation; also with Hyperscan switched off (pure-Python path);
 - naive loop: every built-in rule's regex on every line, one pass (on a sample);
-- the first run of a process without the on-disk cache of the compiled Hyperscan
-  database (the other rows run with it warm, as every run after the first does);
+- the first run of a process without the on-disk cache (compiled Hyperscan database,
+  checked patterns and their analyses; the other rows run with it warm, as every run
+  after the first does);
 - reference engine (on a sample); datatrove's C4 filter when it is installed: its line
   rules alone, and its defaults (which count sentences with spaCy) when spaCy is too;
 - rule-count scaling (generated rules, 10 to 5,000) and document-size scaling.
@@ -185,14 +186,15 @@ def main() -> int:
 
     out = str(work / "out.jsonl")
     if args.only in ("all", "main"):
-        # The compiled Hyperscan database is cached on disk after the first run; rows
-        # run with the cache warm, and one row shows a first run without it.
+        # The compiled Hyperscan database, the checked patterns and their analyses are
+        # cached on disk after the first run; rows run with the cache warm, and one row
+        # shows a first run without it.
         _child(WARM, "")
         main_rows: list[tuple[str, str, dict[str, str] | None, str]] = [
             ("I/O floor (read, orjson parse + serialise, write)", FLOOR, None, ""),
             ("boilerclean, 1 worker", CORPUS, None, "1"),
             (
-                "boilerclean, 1 worker, first run (no database cache)",
+                "boilerclean, 1 worker, first run (no cache)",
                 CORPUS,
                 {"BOILERCLEAN_CACHE": "off"},
                 "1",
