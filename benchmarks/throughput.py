@@ -6,8 +6,8 @@
 
 Every row runs in its own process (so peak memory is that row's own) over the same
 generated corpus (benchmarks/corpus.py), and reports MB/s of JSONL input and peak
-resident memory; the floor and the corpus-mode rows run ``--repeat`` times (default 2)
-in rounds and keep their best. Ratios against the floor measured in the same run are the
+resident memory; the floor, the corpus-mode rows and the scaling rows run ``--repeat``
+times (default 2) in rounds and keep their best. Ratios against the floor measured in the same run are the
 headline; absolute MB/s depend on the machine and what else it is doing.
 
 Rows:
@@ -235,16 +235,23 @@ def main() -> int:
             except RuntimeError as exc:
                 print(f"{label} skipped: {str(exc).strip().splitlines()[-1]}")
     if args.only in ("all", "scaling"):
-        for n_rules in (10, 100, 1000, 5000):
-            add(
-                f"fast engine, {n_rules} generated rules, 4 KB docs",
-                _child(SCALING, str(n_rules), "4096", "3000"),
-            )
-        for kb in (1, 16, 64):
-            add(
-                f"fast engine, 300 generated rules, {kb} KB docs",
-                _child(SCALING, "300", str(kb * 1024), str(max(100, 6000 // kb))),
-            )
+        scaling = [
+            (f"fast engine, {n_rules} generated rules, 4 KB docs", str(n_rules), "4096", "3000")
+            for n_rules in (10, 100, 1000, 5000)
+        ] + [
+            (f"fast engine, 300 generated rules, {kb} KB docs", "300", str(kb * 1024),
+             str(max(100, 6000 // kb)))
+            for kb in (1, 16, 64)
+        ]  # fmt: skip
+        # in rounds too: single runs of these short rows moved by up to 1.7 times
+        fastest: dict[str, dict[str, float]] = {}
+        for _ in range(max(1, args.repeat)):
+            for name, *argv in scaling:
+                row = _child(SCALING, *argv)
+                if name not in fastest or row["seconds"] < fastest[name]["seconds"]:
+                    fastest[name] = row
+        for name, *_ in scaling:
+            add(name, fastest[name], f"best of {max(1, args.repeat)} rounds")
     RESULTS.mkdir(exist_ok=True)
     meta = (
         f"boilerclean throughput, {time.strftime('%Y-%m-%d')}, Python "
