@@ -134,9 +134,10 @@ def test_build_cleaner_defaults_equal_the_plain_cleaner():
 
 def test_keep_categories_leaves_those_lines_and_survives_pickling():
     text = str(sample_records()[2]["text"])
-    # the common pack's generic rules would take the widget's lines as "navigation" or
-    # "other" (short lines that do not end like sentences): keep those too
-    kept = build_cleaner(keep_categories=["newsletter", "navigation", "other"])
+    # the common pack's generic rules would take the widget's lines as "navigation",
+    # "other" or, among the last lines, a run of teaser headlines ("related-link"):
+    # short lines that do not end like sentences; keep those too
+    kept = build_cleaner(keep_categories=["newsletter", "navigation", "other", "related-link"])
     assert kept.hash != Cleaner().hash  # its own rule set: never shares a compiled index
     result = kept.clean(text, publisher="guardian")
     assert "Sign up to First Edition\nFree daily newsletter" in result.text
