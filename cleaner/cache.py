@@ -22,6 +22,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 import orjson
@@ -124,24 +125,43 @@ _analyses: dict[Path | None, dict[str, Any]] = {}
 def _code_version() -> str:
     """Names the analysis code: this Python (its regex parser does the reading), the
     ``regex`` release and the source of the modules that analyse patterns (and of the
-    case folding they use). Any change
-    makes a new file, so no result outlives the code that computed it."""
+    case folding they use). Any change makes a new file, so no result outlives the code
+    that computed it. Empty when a module's source cannot be read: then nothing is kept
+    on disk."""
     global _version
     if _version is None:
         from cleaner.matchers import base, factors, risk
 
         h = hashlib.sha256(f"{sys.version}\0{regex.__version__}\0".encode())
         for module in (base, factors, risk):  # base: case folding of the literals
-            h.update(Path(module.__file__ or "").read_bytes())
+            source = _module_source(module)
+            if source is None:
+                _version = ""
+                return _version
+            h.update(source)
         _version = h.hexdigest()[:16]
     return _version
+
+
+def _module_source(module: ModuleType) -> bytes | None:
+    """A module's source bytes, from a folder or from a zip on the path (a wheel)."""
+    loader = getattr(module, "__loader__", None)
+    get_data = getattr(loader, "get_data", None)
+    try:
+        if get_data is not None and module.__file__:
+            data = get_data(module.__file__)
+            return data if isinstance(data, bytes) else None
+        return Path(module.__file__ or "").read_bytes()
+    except (OSError, ValueError):
+        return None
 
 
 _version: str | None = None
 
 
-def _analysis_file(folder: Path) -> Path:
-    return folder / f"analyses-{_code_version()}.jsonl"
+def _analysis_file(folder: Path) -> Path | None:
+    version = _code_version()
+    return folder / f"analyses-{version}.jsonl" if version else None
 
 
 def _entry_sum(key: str, value: str) -> str:
@@ -151,7 +171,8 @@ def _entry_sum(key: str, value: str) -> str:
 def _stored_analyses(folder: Path | None) -> dict[str, Any]:
     found = _analyses.get(folder)
     if found is None:
-        found = _analyses[folder] = _read_analyses(_analysis_file(folder)) if folder else {}
+        path = _analysis_file(folder) if folder else None
+        found = _analyses[folder] = _read_analyses(path) if path else {}
     return found
 
 
@@ -178,9 +199,9 @@ def _read_analyses(path: Path) -> dict[str, Any]:
 
 
 def _write_analysis(folder: Path | None, key: str, value: Any) -> None:
-    if folder is None:
+    path = _analysis_file(folder) if folder else None
+    if folder is None or path is None:
         return
-    path = _analysis_file(folder)
     text = orjson.dumps(value).decode()
     line = orjson.dumps([key, value, _entry_sum(key, text)]) + b"\n"
     try:

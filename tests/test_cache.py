@@ -182,3 +182,18 @@ def test_other_analysis_code_uses_another_file(
         cache._analyses.clear()
         factors.required_class(r"^\d{1,2}:\d{2}$")
     assert len(list(folder.glob("analyses-*.jsonl"))) == cache.KEEP_ANALYSES
+
+
+def test_without_the_analysing_source_nothing_is_kept_on_disk(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imported from somewhere its source cannot be read, the analysing code has no
+    version to name a file by: analyses are then kept in memory only."""
+    monkeypatch.setattr(cache, "_version", None)
+    monkeypatch.setattr(cache, "_module_source", lambda module: None)
+    assert factors.ends_at_line_end(r"^Tide table for \w+$") is True
+    assert not list(folder.glob("analyses-*.jsonl"))
+
+
+def test_the_analysing_source_is_read_through_the_module_loader() -> None:
+    assert cache._module_source(factors) == Path(factors.__file__).read_bytes()
