@@ -7,8 +7,9 @@
 Every row runs in its own process (so peak memory is that row's own) over the same
 generated corpus (benchmarks/corpus.py), and reports MB/s of JSONL input and peak
 resident memory; the floor, the corpus-mode rows and the scaling rows run ``--repeat``
-times (default 2) in rounds and keep their best. Ratios against the floor measured in the same run are the
-headline; absolute MB/s depend on the machine and what else it is doing.
+times (default 2) in rounds and keep their best. Ratios against the floor measured in
+the same run are the headline; absolute MB/s depend on the machine and what else it is
+doing.
 
 Rows:
 - floor: read JSONL, parse and serialise each record with orjson, write it back;
