@@ -197,3 +197,33 @@ def test_without_the_analysing_source_nothing_is_kept_on_disk(
 
 def test_the_analysing_source_is_read_through_the_module_loader() -> None:
     assert cache._module_source(factors) == Path(factors.__file__).read_bytes()
+
+
+def test_workers_filling_a_cold_cache_together_clean_as_one_process(tmp_path: Path) -> None:
+    """Two corpus workers start on an empty cache folder and append to the same files at
+    once; what they write must read back as good (or be skipped), and the output must be
+    what a single process with the cache off gives."""
+    import os
+    import subprocess
+    import sys
+
+    corpus = Path(__file__).resolve().parent.parent / "examples" / "dailybugle.jsonl"
+    folder = tmp_path / "cache"
+
+    def clean(out: Path, setting: str, workers: str) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "BOILERCLEAN_RULES"}
+        env[cache.CACHE_ENV] = setting
+        subprocess.run(
+            [sys.executable, "-m", "cleaner", str(corpus), "-o", str(out), "--quiet",
+             "--workers", workers, "--chunk-mb", "0.004"],
+            env=env, check=True, timeout=300,
+        )  # fmt: skip
+
+    clean(tmp_path / "two.jsonl", str(folder), "2")
+    clean(tmp_path / "off.jsonl", "off", "1")
+    assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "off.jsonl").read_bytes()
+    (analyses,) = folder.glob("analyses-*.jsonl")
+    # a line two writers interleaved would fail its checksum and be analysed again
+    assert len(cache._read_analyses(analyses)) >= 300
+    keys = (folder / cache.CHECKED_FILE).read_text(encoding="ascii").split()
+    assert all(len(k) == 32 for k in keys) and len(keys) >= 300
