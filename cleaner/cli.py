@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from cleaner import __version__
 from cleaner.engine import Cleaner
@@ -27,6 +27,9 @@ from cleaner.errors import (
 from cleaner.fixes import Normalization
 from cleaner.model import Result
 from cleaner.ruleset import ENV_VAR, RuleSet
+
+if TYPE_CHECKING:
+    from cleaner.corpus.records import Fields
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a rule example failed, or lint found errors
@@ -84,6 +87,23 @@ def _rule_options() -> _Parser:
     )
     g.add_argument("--no-builtin", action="store_true", help="do not load the built-in packs")
     return p
+
+
+def _fields(
+    args: argparse.Namespace, annotate: str | None = None, html: str | None = None
+) -> Fields:
+    """The record fields the options of :func:`_add_field_options` name."""
+    from cleaner.corpus.records import Fields
+
+    return Fields(
+        text=args.text_field,
+        url=args.url_field or None,
+        publisher=args.publisher_field or None,
+        date=args.date_field or None,
+        language=args.language_field or None,
+        annotate=annotate,
+        html=html,
+    )
 
 
 def _add_field_options(group: argparse._ArgumentGroup) -> None:
@@ -584,7 +604,7 @@ def _corpus_mode(args: argparse.Namespace, inputs: list[str]) -> bool:
 
 
 def _run_corpus(args: argparse.Namespace, cleaner: Cleaner, inputs: list[str]) -> int:
-    from cleaner.corpus import CorpusOptions, Fields, run_corpus
+    from cleaner.corpus import CorpusOptions, run_corpus
 
     if args.explain or args.diff:
         raise InputError(
@@ -603,15 +623,7 @@ def _run_corpus(args: argparse.Namespace, cleaner: Cleaner, inputs: list[str]) -
         output=args.output,
         input_format=args.input_format,
         output_format=args.output_format,
-        fields=Fields(
-            text=args.text_field,
-            url=args.url_field or None,
-            publisher=args.publisher_field or None,
-            date=args.date_field or None,
-            language=args.language_field or None,
-            annotate=args.annotate,
-            html=args.html_field or None,
-        ),
+        fields=_fields(args, annotate=args.annotate, html=args.html_field or None),
         workers=args.workers,
         chunk_bytes=max(4096, int(args.chunk_mb * (1 << 20))),
         rejects=args.rejects,
@@ -746,7 +758,6 @@ def _rules_test(rules: RuleSet, only: set[str] | None) -> int:
 
 
 def _rules_suggest(args: argparse.Namespace, rules: RuleSet) -> int:
-    from cleaner.corpus.records import Fields
     from cleaner.suggest import Target, format_yaml, read_corpus, suggest
 
     if args.top < 1 or args.max_docs < 1:
@@ -754,13 +765,7 @@ def _rules_suggest(args: argparse.Namespace, rules: RuleSet) -> int:
     target = Target.for_host(args.host) if args.host else Target(publisher=args.publisher)
     pack_id = rules.pack_for_host(target.host) if target.host else _resolved(rules, args.publisher)
     taken = {r.slug for r in rules.pack(pack_id).rules} if pack_id else set()
-    fields = Fields(
-        text=args.text_field,
-        url=args.url_field or None,
-        publisher=args.publisher_field or None,
-        date=args.date_field or None,
-        language=args.language_field or None,
-    )
+    fields = _fields(args)
     report = suggest(
         read_corpus(args.corpus, fields, args.id_field or None),
         Cleaner(rules),
@@ -790,19 +795,12 @@ def _rules_suggest(args: argparse.Namespace, rules: RuleSet) -> int:
 def _rules_cost(args: argparse.Namespace, rules: RuleSet) -> int:
     from itertools import islice
 
-    from cleaner.corpus.records import Fields
     from cleaner.cost import format_report, measure
     from cleaner.suggest import read_corpus
 
     if args.top < 1 or args.max_docs < 1:
         raise InputError("--top and --max-docs must be >= 1")
-    fields = Fields(
-        text=args.text_field,
-        url=args.url_field or None,
-        publisher=args.publisher_field or None,
-        date=args.date_field or None,
-        language=args.language_field or None,
-    )
+    fields = _fields(args)
     docs = islice(read_corpus(args.corpus, fields, None), args.max_docs)
     report = measure(docs, Cleaner(rules))
     if not report.documents:

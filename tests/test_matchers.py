@@ -580,17 +580,20 @@ def test_literal_anchors_stay_sound_for_every_builtin_example():
     assert checked > 300
 
 
-def _probed_rules() -> list[tuple[str, regex.Pattern[str], regex.Pattern[str]]]:
+def _rules_with(part: str) -> list[tuple[str, regex.Pattern[str], regex.Pattern[str]]]:
+    """(rule id, pattern, the matcher's ``probe`` or ``needs``) for every built-in rule
+    that has one."""
     out = []
     for pack in RuleSet.load().packs:
         for rule in pack.rules:
             m = compile_matcher(rule.matcher)
-            if m.probe is not None:
-                out.append((rule.id, m.pattern, m.probe))
+            extra = getattr(m, part)
+            if extra is not None:
+                out.append((rule.id, m.pattern, extra))
     return out
 
 
-PROBED = _probed_rules()
+PROBED = _rules_with("probe")
 PROBE_LINES = sorted(
     {
         line.strip()
@@ -623,17 +626,7 @@ def test_reversed_probes_agree_on_spliced_lines(
     assert (pattern.search(line) is None) == (probe.search(line) is None), (rule_id, line)
 
 
-def _needy_rules() -> list[tuple[str, regex.Pattern[str], regex.Pattern[str]]]:
-    out = []
-    for pack in RuleSet.load().packs:
-        for rule in pack.rules:
-            m = compile_matcher(rule.matcher)
-            if m.needs is not None:
-                out.append((rule.id, m.pattern, m.needs))
-    return out
-
-
-NEEDY = _needy_rules()
+NEEDY = _rules_with("needs")
 
 
 def test_required_classes_hold_on_every_example_line():
