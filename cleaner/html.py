@@ -822,6 +822,7 @@ def paragraph_roots(body: LexborNode) -> tuple[list[LexborNode], set[int]]:
         sig = _signature(nodes[a])
         if sig is None:
             continue
+        slot = _slot(a, chains, units)
         above = set(chains[a])
         more: list[int] = []
         for i in range(n):
@@ -835,8 +836,8 @@ def paragraph_roots(body: LexborNode) -> tuple[list[LexborNode], set[int]]:
             if a == best:
                 if not _similar(sig, _signature(nodes[i])):
                     continue
-            elif chains[i][1:2] != chains[a][1:2] or _signature(nodes[i]) != sig:
-                continue  # a wrapper's twins: the same classes, next to it
+            elif _signature(nodes[i]) != sig or _slot(i, chains, units) != slot:
+                continue  # a wrapper's twins: the same classes, in the same container
             if not any(r in chains[i] for r in more):
                 more.append(i)
         if more:
@@ -1048,6 +1049,16 @@ def _prose(node: LexborNode, chars: int) -> bool:
         links = sum(len(a.text(deep=True, separator="", strip=True)) for a in p.css("a"))
         good += goodness(text, links, "p")
     return _prose_share(good, chars - good)
+
+
+def _slot(i: int, chains: Sequence[tuple[int, ...]], units: Sequence[int]) -> int:
+    """The container an element stands in: its nearest ancestor holding more text units than
+    it does. Wrappers that hold only the element are looked through: a CMS that wraps each
+    chunk of the body in a ``<div>`` of its own still sets the chunks side by side."""
+    for a in chains[i][1:]:
+        if units[a] != units[i]:
+            return a
+    return -1
 
 
 def _signature(node: LexborNode) -> tuple[str, frozenset[str]] | None:

@@ -588,3 +588,31 @@ def test_teaser_and_comment_text_in_divs_does_not_outweigh_the_article(
     )
     body = article(paras=PARA + MORE) + f'<div class="river">{cards}</div>'
     assert lines(generic.clean_html(page(body)).text) == PARA + MORE
+
+
+def test_chunks_each_in_a_wrapper_of_their_own_are_all_the_article(generic: Cleaner) -> None:
+    # a CMS that wraps every chunk of the body twice: the chunks are not siblings, their
+    # wrappers are; an embed between two chunks must not cut the body in two
+    def chunk(*paras: str) -> str:
+        inner = "".join(f"<p>{p}</p>" for p in paras)
+        return f'<div><div class="block block--text"><div>{inner}</div></div></div>'
+
+    embed = (
+        '<div><div class="block block--embed"><div>View this post on the photo site'
+        "</div></div></div>"
+    )
+    teaser = (
+        '<div><div class="block block--teaser"><h3><a href="/x">Another story</a></h3>'
+        "<div>A teaser for another story that is long enough to look like prose.</div>"
+        "</div></div>"
+    )
+    body = (
+        "<article><h1>Night buses stay</h1><div class='article__content'>"
+        + chunk(PARA[0])
+        + chunk(PARA[1], PARA[2])
+        + embed
+        + chunk(PARA[3])
+        + teaser
+        + "</div></article>"
+    )
+    assert lines(generic.clean_html(page(body)).text) == PARA
