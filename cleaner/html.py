@@ -420,6 +420,9 @@ class Block:
 
 
 _HINT_CACHE: dict[str, str | None] = {}
+_WORDS = re.compile(r"[^\W_]+")
+#: A heading's id of this many words is an anchor slug of its text, not a widget's name.
+SLUG_WORDS = 3
 
 
 def flag_of(tag: str, attrs: dict[str, str | None]) -> str | None:
@@ -437,6 +440,11 @@ def flag_of(tag: str, attrs: dict[str, str | None]) -> str | None:
     if role and role in _ROLE_FLAGS:
         return _ROLE_FLAGS[role][0]
     cls, ident = attrs.get("class"), attrs.get("id")
+    if ident and tag in HEADINGS and len(_WORDS.findall(ident)) >= SLUG_WORDS:
+        # an id of several words on a heading is an anchor made from its own words (a
+        # table of contents links to "nav-the-second-half"): it names the section's topic,
+        # not a widget ("comments", "related-title" still do)
+        ident = None
     if not cls and not ident:
         return None
     names = f"{cls or ''} {ident or ''}"

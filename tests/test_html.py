@@ -616,3 +616,17 @@ def test_chunks_each_in_a_wrapper_of_their_own_are_all_the_article(generic: Clea
         + "</div></article>"
     )
     assert lines(generic.clean_html(page(body)).text) == PARA
+
+
+def test_a_section_heading_whose_anchor_id_holds_a_hint_word_stays(generic: Cleaner) -> None:
+    # ids made from the heading's words for a table of contents: "nav_" starts them all
+    body = article(
+        '<h3 id="nav_who_rides_at_night__1" class="subheading">Who rides at night</h3>',
+        f"<p>{MORE[0]}</p>",
+    )
+    assert lines(generic.clean_html(page(body)).text) == [*PARA, "Who rides at night", MORE[0]]
+
+
+def test_a_heading_named_by_a_one_word_widget_id_still_goes(generic: Cleaner) -> None:
+    body = article('<h3 id="comments">Comments</h3>', f"<p>{MORE[0]}</p>")
+    assert "Comments" not in lines(generic.clean_html(page(body)).text)
