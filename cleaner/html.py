@@ -558,8 +558,10 @@ class _Walker:
                 flag = None
             if flag is not None and self.skip:
                 chars = len(_node_text(child).strip())
-                if not (self.total and chars >= WRAPPER_SHARE * self.total) and not (
-                    flag in PROSE_MAY_KEEP and _prose(child, chars)
+                if (
+                    not (self.total and chars >= WRAPPER_SHARE * self.total)
+                    and not (flag in PROSE_MAY_KEEP and _prose(child, chars))
+                    and not (self._block_tags[-1] == "p" and _styled_prose(child, tag, flag))
                 ):
                     if chars:
                         self.removed.append((child, tag, flag, chars))
@@ -1067,6 +1069,20 @@ def _slot(i: int, chains: Sequence[tuple[int, ...]], units: Sequence[int]) -> in
         if units[a] != units[i]:
             return a
     return -1
+
+
+def _styled_prose(node: LexborNode, tag: str, flag: str) -> bool:
+    """Whether a flagged inline element inside a ``<p>`` is the paragraph's own text with a
+    class on it (markup pasted from another site keeps its classes: a span "...ContentTags"
+    around a whole paragraph): a sentence-like run of prose, not a byline or a link. Hidden
+    text stays hidden."""
+    if tag in BLOCK_TAGS or tag in _CELLS or flag == "hidden":
+        return False
+    text = " ".join(node.text(deep=True, separator="", strip=False).split())
+    if len(text) < INSET_PARAGRAPH:
+        return False
+    links = sum(len(a.text(deep=True, separator="", strip=True)) for a in node.css("a"))
+    return goodness(text, links, "p") > 0
 
 
 def _signature(node: LexborNode) -> tuple[str, frozenset[str]] | None:

@@ -630,3 +630,15 @@ def test_a_section_heading_whose_anchor_id_holds_a_hint_word_stays(generic: Clea
 def test_a_heading_named_by_a_one_word_widget_id_still_goes(generic: Cleaner) -> None:
     body = article('<h3 id="comments">Comments</h3>', f"<p>{MORE[0]}</p>")
     assert "Comments" not in lines(generic.clean_html(page(body)).text)
+
+
+def test_a_paragraph_wrapped_in_a_span_with_a_hint_class_stays(generic: Cleaner) -> None:
+    # text pasted from an events site keeps that site's classes on a span around it all
+    spans = [f'<p><span class="evt__detailsContentTags fsl">{p}</span></p>' for p in MORE[:2]]
+    body = article(*spans)
+    assert lines(generic.clean_html(page(body)).text) == [*PARA, *MORE[:2]]
+
+
+def test_a_short_byline_span_inside_a_paragraph_still_goes(generic: Cleaner) -> None:
+    body = article('<p><span class="author-name">By Jo Bloggs</span></p>')
+    assert lines(generic.clean_html(page(body)).text) == PARA
