@@ -263,6 +263,7 @@ BLOCK_TAGS = frozenset(
 )
 _CELLS = frozenset(("td", "th"))
 HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_SUBHEADINGS = HEADINGS - {"h1"}
 
 #: Tags that are boilerplate wherever they stand outside the article root, and inside it
 #: too (a ``<nav>`` in an article is a table of contents or a pager, never prose).
@@ -630,6 +631,10 @@ LINK_LINE = 0.6
 LEVEL_DECAY: tuple[float, ...] = (1.0, 0.7, 0.5, 0.35, 0.25, 0.18, 0.12, 0.08)
 #: At most this many paragraphs between the title and the body are taken as the lead.
 LEAD_PARAGRAPHS = 2
+#: A heading or a ``<div>``'s own text is a lead when it is a sentence this long.
+LEAD_CHARS = 60
+#: A heading is the page's headline when at most this share of its words are not in it.
+HEADLINE_SLACK = 0.1
 #: Paragraphs outside the body are rescued from its nearest ancestor that adds at most
 #: this share of the body's prose, with at most RESCUE_BAD of other text per unit of prose.
 RESCUE_MAX = 1.0
@@ -690,11 +695,14 @@ def _best(good: Sequence[float], bad: Sequence[float], depth: Sequence[int], ski
     return best
 
 
-def paragraph_roots(body: LexborNode) -> tuple[list[LexborNode], set[int]]:
+def paragraph_roots(
+    body: LexborNode, headlines: frozenset[str] = frozenset()
+) -> tuple[list[LexborNode], set[int]]:
     """The article root from the page's text units (:func:`_units`: paragraphs and loose
     prose; one step up the tree per element seen), and the ids of flagged elements inside
     it that are article prose (:func:`_inset_prose`); no root when the page has too little
-    prose."""
+    prose. ``headlines`` are the page's own names for its article (:func:`headlines_of`):
+    a heading that repeats one is a title, not a lead."""
     body_id = body.mem_id
     index: dict[int, int] = {}  # mem_id -> position in the lists below
     nodes: list[LexborNode] = []
@@ -739,11 +747,17 @@ def paragraph_roots(body: LexborNode) -> tuple[list[LexborNode], set[int]]:
     found: list[tuple[LexborNode, LexborNode, str, float, str]] = []
     siblings: dict[int, int] = {}  # container's mem_id -> prose units directly in it
     lengths: dict[int, int] = {}
+    leads: list[tuple[int, LexborNode, tuple[int, ...]]] = []  # (seq, element, its chain)
+    seqs: list[int] = []  # each paragraph's place among the units, in document order
     for owner, text, links, unit_tag in _units(body):
         parent = owner.parent
         if parent is None:
             continue
         g = 0.0 if unit_tag == "h1" else goodness(text, links, unit_tag)
+        if unit_tag in _SUBHEADINGS:
+            if g:  # a heading that is a sentence of prose: only ever a lead (standfirst)
+                found.append((owner, parent, text, g, unit_tag))
+            continue
         if unit_tag != "p" and unit_tag != "h1":
             if not g:
                 continue  # loose text that is not prose is furniture
@@ -752,17 +766,27 @@ def paragraph_roots(body: LexborNode) -> tuple[list[LexborNode], set[int]]:
         if g:
             siblings[parent.mem_id] = siblings.get(parent.mem_id, 0) + 1
         found.append((owner, parent, text, g, unit_tag))
-    for owner, parent, text, g, unit_tag in found:
+    for seq, (owner, parent, text, g, unit_tag) in enumerate(found):
         if unit_tag == "h1":
-            titles.append((len(paras), chain_of(parent)))
+            titles.append((seq, chain_of(parent)))
             continue
-        if unit_tag != "p" and len(text) < LOOSE_BLOCK and siblings[parent.mem_id] < LOOSE_SIBLINGS:
+        if unit_tag in _SUBHEADINGS and _is_headline(text, headlines):
+            titles.append((seq, chain_of(parent)))
+            continue
+        if unit_tag in _SUBHEADINGS or (
+            unit_tag != "p" and len(text) < LOOSE_BLOCK and siblings[parent.mem_id] < LOOSE_SIBLINGS
+        ):
+            if len(text) >= LEAD_CHARS and _holds_only(owner, text, lengths):
+                chain = chain_of(owner)
+                if chain and not linked[chain[0]]:
+                    leads.append((seq, owner, chain))
             continue
         chain = chain_of(parent if unit_tag == "p" else owner)
         if not chain:
             continue
         if linked[chain[0]]:
             g = 0.0
+        seqs.append(seq)
         para_nodes.append(owner)
         total += g
         paras.append((chain, g, len(text)))
@@ -879,7 +903,7 @@ def paragraph_roots(body: LexborNode) -> tuple[list[LexborNode], set[int]]:
         if added > RESCUE_MAX * raw_good[best] or raw_bad[a] - raw_bad[best] > RESCUE_BAD * added:
             break
         scope = a
-    picked: dict[int, LexborNode] = {}
+    picked: dict[float, LexborNode] = {}
     root_set = set(roots)
     loose: list[int] = []
     for k, (chain, g, _) in enumerate(paras):
@@ -894,9 +918,8 @@ def paragraph_roots(body: LexborNode) -> tuple[list[LexborNode], set[int]]:
         for k in loose:
             if first < k < last:
                 picked[k] = para_nodes[k]
-    for k in _lead(paras, titles, root_set, flagged):
-        if para_nodes[k].tag == "p":  # a <div> near the title is as often a caption
-            picked.setdefault(k, para_nodes[k])
+    for key, node in _lead(paras, seqs, titles, leads, root_set, flagged, para_nodes):
+        picked.setdefault(key, node)
     seen: set[int] = set()
     out = []
     for k in sorted(picked):
@@ -919,7 +942,8 @@ _OWNERS = BLOCK_TAGS | _CELLS
 def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     """The page's text units in document order (of their first text): each ``<p>``; the
     loose text of each block element of :data:`_LOOSE_OWNERS`, all its runs of text outside
-    child blocks together; each ``<h1>`` (a title, text unused). Each unit: (element,
+    child blocks together; each heading (an ``<h1>`` is a title, text unused; the others
+    count only as a lead, see :func:`_lead`). Each unit: (element,
     text, characters inside ``<a>``, tag). One pass over the text nodes, at C speed but for
     a step up the tree from each text node's parent to its block, cached per parent."""
     owner_of: dict[int, tuple[LexborNode, str, bool, int] | None] = {}
@@ -945,7 +969,7 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
                     up, tag = body, "body"
                     break
                 up, tag = above, above.tag or ""
-            if tag == "p" or tag == "h1" or tag in _LOOSE_OWNERS:
+            if tag == "p" or tag in HEADINGS or tag in _LOOSE_OWNERS:
                 hit = (up, tag, in_link, up.mem_id)
             else:
                 hit = None
@@ -1022,26 +1046,83 @@ def _inset_prose(
 
 def _lead(
     paras: list[tuple[tuple[int, ...], float, int]],
+    seqs: list[int],
     titles: list[tuple[int, tuple[int, ...]]],
+    leads: list[tuple[int, LexborNode, tuple[int, ...]]],
     roots: set[int],
     flagged: set[int],
-) -> list[int]:
-    """Paragraphs between the title and the article body: the lead (standfirst), which
-    pages set in the article's header, outside the body's container."""
+    para_nodes: list[LexborNode],
+) -> list[tuple[float, LexborNode]]:
+    """The lead (standfirst) between the title and the article body, which pages set in
+    the article's header, outside the body's container: at most ``LEAD_PARAGRAPHS`` prose
+    blocks after the last ``<h1>`` before the body. A ``<p>``, or a sentence of at least
+    ``LEAD_CHARS`` that is a heading or a ``<div>``'s own text (a deck: "Strong storms are
+    possible on Friday"), not a run of ``<div>`` paragraphs (near the title, as often a
+    caption). Each comes with its place among the paragraphs (a fraction for a block
+    outside them), to be taken in document order."""
     first = next((k for k, (chain, _, _) in enumerate(paras) if not roots.isdisjoint(chain)), None)
     if first is None:
         return []
-    before = [(k, chain) for k, chain in titles if k <= first]
+    start = seqs[first]
+    before = [(seq, chain) for seq, chain in titles if seq < start]
     if not before:
         return []
-    k0, title_chain = before[-1]
+    seq0, title_chain = before[-1]
     common = set(title_chain) & set(paras[first][0])
-    out = [
-        k
-        for k in range(k0, first)
-        if paras[k][1] and not common.isdisjoint(paras[k][0]) and flagged.isdisjoint(paras[k][0])
+    out: list[tuple[int, float, LexborNode]] = [
+        (seqs[k], float(k), para_nodes[k])
+        for k in range(first)
+        if seqs[k] > seq0
+        and paras[k][1]
+        and para_nodes[k].tag == "p"
+        and not common.isdisjoint(paras[k][0])
+        and flagged.isdisjoint(paras[k][0])
     ]
-    return out[-LEAD_PARAGRAPHS:]
+    k = 0
+    for seq, node, chain in leads:
+        if seq0 < seq < start and not common.isdisjoint(chain) and flagged.isdisjoint(chain):
+            while k < first and seqs[k] < seq:
+                k += 1
+            out.append((seq, k - 0.5 + seq / (2.0 * (start + 1)), node))
+    out.sort(key=lambda x: x[0])
+    return [(key, node) for _, key, node in out[-LEAD_PARAGRAPHS:]]
+
+
+def headlines_of(tree: LexborHTMLParser) -> frozenset[str]:
+    """The page's names for its article, casefolded: ``<title>`` and ``og:title`` (where a
+    page whose ``<h1>`` is a breadcrumb or a hidden label shows its headline in an
+    ``<h2>``, these still name it)."""
+    out = set()
+    node = tree.css_first("title")
+    if node is not None:
+        out.add(node.text(strip=True))
+    node = tree.css_first('meta[property="og:title"]')
+    if node is not None:
+        out.add(node.attributes.get("content") or "")
+    return frozenset(k for k in (" ".join(t.split()).casefold() for t in out) if k)
+
+
+def _is_headline(text: str, headlines: frozenset[str]) -> bool:
+    """Whether a heading's words are (nearly all) those of one of the page's headlines: a
+    kicker and a headline in one heading lose the colon between them, a ``<title>`` adds
+    the site's name."""
+    words = set(_WORDS.findall(text.casefold()))
+    if not words:
+        return False
+    for h in headlines:
+        if len(words - set(_WORDS.findall(h))) <= HEADLINE_SLACK * len(words):
+            return True
+    return False
+
+
+def _holds_only(node: LexborNode, text: str, lengths: dict[int, int]) -> bool:
+    """Whether an element's text is its own text and little else (a lead taken whole must
+    not bring a byline or a caption inside it along)."""
+    key = node.mem_id
+    n = lengths.get(key)
+    if n is None:
+        n = lengths[key] = len(node.text(deep=True, separator="", strip=True))
+    return n <= len(text) + 24
 
 
 def _prose_share(good: float, other: float) -> bool:
@@ -1180,6 +1261,7 @@ def extract(
 ) -> Extraction:
     """Run the HTML stages on a parsed page: pack rules, generic stage, lines."""
     nodes: list[NodeRemoval] = []
+    headlines = headlines_of(tree)
     tree.strip_tags(list(JUNK_TAGS))
     body = tree.body or tree.root
     if body is None:
@@ -1198,7 +1280,7 @@ def extract(
             roots, how = [n for n in matches if not _inside(n, ids, body)], f"pack root {sel}"
             break
     if not roots:
-        roots, keep_ids = paragraph_roots(body)
+        roots, keep_ids = paragraph_roots(body, headlines)
         how = "paragraphs"
     if not roots:
         full = _Walker(skip=False, br_lines=br_lines).walk(body)
@@ -1397,9 +1479,6 @@ def _keep_headings(cleaner: Cleaner, blocks: Sequence[Block], result: Result) ->
             out.append(blocks[pending.pop(0)].text)
         out.append(line)
     return "\n".join(out)
-
-
-_SUBHEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
 
 
 def _markdown(blocks: Sequence[Block], text: str) -> str:

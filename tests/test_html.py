@@ -642,3 +642,37 @@ def test_a_paragraph_wrapped_in_a_span_with_a_hint_class_stays(generic: Cleaner)
 def test_a_short_byline_span_inside_a_paragraph_still_goes(generic: Cleaner) -> None:
     body = article('<p><span class="author-name">By Jo Bloggs</span></p>')
     assert lines(generic.clean_html(page(body)).text) == PARA
+
+
+DECK = "Councillors kept all three late routes after a month of hearings and a petition"
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        f'<h2 class="deck">{DECK}</h2>',
+        f'<div class="standfirst-text">{DECK}.</div>',
+        f"<div><span>{DECK}.</span></div>",
+    ],
+)
+def test_a_lead_set_as_a_heading_or_a_div_between_title_and_body_is_kept(
+    generic: Cleaner, lead: str
+) -> None:
+    body = (
+        "<article><header><h1>Night buses stay</h1>"
+        f'{lead}</header><div class="article-body">{"".join(f"<p>{p}</p>" for p in PARA)}'
+        "</div></article>"
+    )
+    got = lines(generic.clean_html(page(body)).text)
+    assert got[1:] == PARA and got[0].startswith(DECK)
+
+
+def test_a_headline_in_an_h2_under_a_breadcrumb_h1_is_not_a_lead(generic: Cleaner) -> None:
+    headline = "Night buses keep running through the winter after the council hearings"
+    body = (
+        '<nav class="crumbs"><h1><a href="/city">City</a></h1></nav>'
+        f"<article><h2>{headline}</h2>"
+        f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in PARA)}</div></article>'
+    )
+    head = f'<meta property="og:title" content="{headline}: what changes">'
+    assert lines(generic.clean_html(page(body, head)).text) == PARA
