@@ -914,16 +914,16 @@ def paragraph_roots(
             for r in root_set.intersection(chain):
                 picked.setdefault(k, nodes[r])
     if picked and loose:  # only gaps inside the body's span: what follows it is furniture
-        first, last = min(picked), max(picked)
+        lo, hi = min(picked), max(picked)
         for k in loose:
-            if first < k < last:
+            if lo < k < hi:
                 picked[k] = para_nodes[k]
     for key, node in _lead(paras, seqs, titles, leads, root_set, flagged, para_nodes):
         picked.setdefault(key, node)
     seen: set[int] = set()
     out = []
-    for k in sorted(picked):
-        node = picked[k]
+    for place in sorted(picked):
+        node = picked[place]
         if node.mem_id not in seen:
             seen.add(node.mem_id)
             out.append(node)
