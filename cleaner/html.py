@@ -659,6 +659,11 @@ PROSE_MAY_KEEP = frozenset(
         "cookie",
     )
 )
+#: Reasons that are the page's own word for text set beside the article (``<aside>``,
+#: ``role=complementary``): never the article when choosing it, however much prose they
+#: hold (a sidebar's long text widget outweighs a short story); between the article's
+#: paragraphs they are still inset prose (:func:`_inset_prose`).
+BESIDE = frozenset(("aside",))
 #: A sibling of the body's container with this share of its score is part of the body.
 SIBLING_SHARE = 0.3
 #: Below this many characters of article-like paragraphs, the page is walked whole.
@@ -806,12 +811,18 @@ def paragraph_roots(
         i
         for i in range(n)
         if flags[i] is not None
-        and good[i] < WRAPPER_SHARE * total
-        and not (flags[i] in PROSE_MAY_KEEP and _prose_share(good[i], bad[i]))
+        and (flags[i] in BESIDE or good[i] < WRAPPER_SHARE * total)
+        and not (
+            flags[i] in PROSE_MAY_KEEP and flags[i] not in BESIDE and _prose_share(good[i], bad[i])
+        )
     }
     # flagged elements the walk must keep: wrappers of most of the page's prose, and prose
     # set inside the article (the walk judges by the root's text, which may differ)
-    keep = {i for i in range(n) if flags[i] is not None and good[i] >= WRAPPER_SHARE * total}
+    keep = {
+        i
+        for i in range(n)
+        if flags[i] is not None and flags[i] not in BESIDE and good[i] >= WRAPPER_SHARE * total
+    }
     cands = [
         i
         for i in range(n)

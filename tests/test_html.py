@@ -676,3 +676,29 @@ def test_a_headline_in_an_h2_under_a_breadcrumb_h1_is_not_a_lead(generic: Cleane
     )
     head = f'<meta property="og:title" content="{headline}: what changes">'
     assert lines(generic.clean_html(page(body, head)).text) == PARA
+
+
+def test_a_sidebar_aside_with_more_prose_than_a_short_article_is_not_the_article(
+    generic: Cleaner,
+) -> None:
+    widget = "".join(
+        f"<p>Point {i}: our association stands for open budgets, fair fares and "
+        "public transport that runs all night in every district of the city.</p>"
+        for i in range(12)
+    )
+    text = "".join(f"<p>{p}</p>" for p in PARA)
+    body = (
+        f'<article><h1>Night buses stay</h1><div class="text">{text}'
+        '</div></article><div id="sidebar"><aside class="widget widget_text">'
+        f'<h3>What we stand for</h3><div class="textwidget">{widget}</div></aside></div>'
+    )
+    assert lines(generic.clean_html(page(body)).text) == PARA
+
+
+def test_an_aside_between_the_article_paragraphs_is_still_inset_prose(
+    generic: Cleaner,
+) -> None:
+    box = "".join(f"<p>{p[:-1]}, the report found.</p>" for p in PARA)
+    body = article(f"<aside>{box}</aside>", *(f"<p>{p}</p>" for p in MORE))
+    inset = [f"{p[:-1]}, the report found." for p in PARA]
+    assert lines(generic.clean_html(page(body)).text) == [*PARA, *inset, *MORE]
