@@ -563,6 +563,7 @@ class _Walker:
                     not (self.total and chars >= WRAPPER_SHARE * self.total)
                     and not (flag in PROSE_MAY_KEEP and _prose(child, chars))
                     and not (self._block_tags[-1] == "p" and _styled_prose(child, tag, flag))
+                    and not (tag == "p" and flag == "paywall" and _paid_paragraph(child))
                 ):
                     if chars:
                         self.removed.append((child, tag, flag, chars))
@@ -1173,6 +1174,15 @@ def _styled_prose(node: LexborNode, tag: str, flag: str) -> bool:
     text = " ".join(node.text(deep=True, separator="", strip=False).split())
     if len(text) < INSET_PARAGRAPH:
         return False
+    links = sum(len(a.text(deep=True, separator="", strip=True)) for a in node.css("a"))
+    return goodness(text, links, "p") > 0
+
+
+def _paid_paragraph(node: LexborNode) -> bool:
+    """Whether a ``<p class="paywall">`` is a paragraph of the paid part of the article:
+    a page that marks each paragraph behind its paywall so (the paywall's prompt is a box
+    of its own, not a paragraph of prose). Any sentence-like line of prose counts."""
+    text = " ".join(node.text(deep=True, separator="", strip=False).split())
     links = sum(len(a.text(deep=True, separator="", strip=True)) for a in node.css("a"))
     return goodness(text, links, "p") > 0
 

@@ -702,3 +702,10 @@ def test_an_aside_between_the_article_paragraphs_is_still_inset_prose(
     body = article(f"<aside>{box}</aside>", *(f"<p>{p}</p>" for p in MORE))
     inset = [f"{p[:-1]}, the report found." for p in PARA]
     assert lines(generic.clean_html(page(body)).text) == [*PARA, *inset, *MORE]
+
+
+def test_paragraphs_marked_as_behind_the_paywall_are_article(generic: Cleaner) -> None:
+    paid = "".join(f'<p class="paywall">{p}</p>' for p in MORE)
+    prompt = '<div class="paywall-prompt"><p>Subscribe to keep reading.</p></div>'
+    body = article(paid, prompt)
+    assert lines(generic.clean_html(page(body)).text) == PARA + MORE
