@@ -626,8 +626,10 @@ _SENTENCE_END = re.compile(r"[.!?…。:;\"'”“»«)\]]\s*$")
 BAD_WEIGHT = 1.5
 #: A flagged node is kept when it holds this share of the text around it (a wrapper).
 WRAPPER_SHARE = 0.5
-#: A line whose link text is this share of it is a link, not prose.
+#: A line whose link text is this share of it is a link, not prose...
 LINK_LINE = 0.6
+#: ...unless it is a <p> this long that ends like a sentence (:func:`_linked_prose`).
+LINKED_PROSE = 100
 #: Share of a paragraph's weight given to its ancestors, parent first (the last repeats).
 LEVEL_DECAY: tuple[float, ...] = (1.0, 0.7, 0.5, 0.35, 0.25, 0.18, 0.12, 0.08)
 #: At most this many paragraphs between the title and the body are taken as the lead.
@@ -1325,7 +1327,7 @@ def extract(
     out: list[Block] = []
     title = True
     for b in w.blocks:
-        if b.links >= LINK_LINE * len(b.text):
+        if b.links >= LINK_LINE * len(b.text) and not _linked_prose(b):
             nodes.append(
                 NodeRemoval(
                     "generic/link-line", "related-link", f"{b.tag} (links)", _excerpt(b.text)
@@ -1340,6 +1342,18 @@ def extract(
     if outside > 0:
         nodes.append(NodeRemoval("generic/outside-article", "other", f"not in {desc}", "", outside))
     return Extraction(out, nodes, f"{desc} ({how})")
+
+
+def _linked_prose(block: Block) -> bool:
+    """Whether a mostly linked line is a paragraph of prose all the same: a ``<p>`` of at
+    least :data:`LINKED_PROSE` characters that ends like a sentence (a transcript's question
+    linked to its time, a sentence that links its source clause by clause). Teasers and
+    "Read more" links are headlines: shorter, or not ending like a sentence."""
+    return (
+        block.tag == "p"
+        and len(block.text) >= LINKED_PROSE
+        and _SENTENCE_END.search(block.text) is not None
+    )
 
 
 def _category_of(reason: str) -> Category:

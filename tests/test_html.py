@@ -709,3 +709,16 @@ def test_paragraphs_marked_as_behind_the_paywall_are_article(generic: Cleaner) -
     prompt = '<div class="paywall-prompt"><p>Subscribe to keep reading.</p></div>'
     body = article(paid, prompt)
     assert lines(generic.clean_html(page(body)).text) == PARA + MORE
+
+
+def test_a_linked_paragraph_of_prose_stays_and_a_linked_teaser_goes(generic: Cleaner) -> None:
+    question = (
+        "Can you explain how the late routes were chosen, and who decided which "
+        "districts they should serve first?"
+    )
+    body = article(
+        f'<p><a href="#t12">{question}</a></p>',
+        f"<p>{MORE[0]}</p>",
+        '<p><a href="/other">Read more: the budget in five charts</a></p>',
+    )
+    assert lines(generic.clean_html(page(body)).text) == [*PARA, question, MORE[0]]
