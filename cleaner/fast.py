@@ -223,6 +223,8 @@ class _Plan:
             else:
                 finder = None if r.needs is None else _finder(r.needs.pattern)
                 limits.append((r.index, r.rule.max_words, finder))
+        # widest word limit first: a long line stops at the first limit it is over
+        limits.sort(key=lambda item: (item[1] is not None, -(item[1] or 0)))
         shapes = []
         for group in by_shape.values():
             check = group[0].predicate
@@ -241,6 +243,8 @@ class _Plan:
             words = len(key.split(None, self.top)) if len(key) > VERDICT_KEY else -1
             found: dict[Callable[[str], bool], bool] = {}
             for r, w, needs in self.limits:
+                if w is not None and w < words:  # words known (>= 0) and over this limit
+                    break  # the limits that follow are no wider
                 if needs is not None:
                     has = found.get(needs)
                     if has is None:

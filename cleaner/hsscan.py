@@ -230,6 +230,7 @@ class HyperscanScanner:
             flags.append(hyperscan.HS_FLAG_CASELESS)
             self.targets.append((len(lit), tuple(groups)))
         self.n_literals = len(expressions)
+        self.outcomes = [_outcomes(groups) for _, groups in self.targets]
         gate_flags = (
             hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
         )
@@ -276,22 +277,41 @@ class HyperscanScanner:
         hits.sort()
         rule_hits: set[tuple[int, int]] = set()
         fp_hits: set[tuple[int, int]] = set()
-        line, previous, size = 0, 0, len(data)
+        line, previous, last = 0, 0, len(data) - 1
+        targets, outcomes = self.targets, self.outcomes
         for end, pid in hits:
             line += data.count(b"\n", previous, end)
             previous = end
-            length, groups = self.targets[pid]
-            start = end - length
-            starts_line = start == 0 or data[start - 1] == 10
-            ends_line = end == size or data[end] == 10
-            for anchor, ids in groups:
-                if anchored_ok(anchor, starts_line, ends_line):
-                    for target in ids:
-                        if target >= 0:
-                            rule_hits.add((line, target))
-                        else:
-                            fp_hits.add((line, -1 - target))
+            start = end - targets[pid][0]
+            # which of the four outcomes: the hit starts a line (2), ends one (1)
+            where = (2 if start == 0 or data[start - 1] == 10 else 0) + (
+                1 if end > last or data[end] == 10 else 0
+            )
+            rules, fingerprints = outcomes[pid][where]
+            for target in rules:
+                rule_hits.add((line, target))
+            for target in fingerprints:
+                fp_hits.add((line, target))
         return RawScan(sorted(rule_hits), sorted(fp_hits), normal, special)
+
+
+Outcome = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def _outcomes(groups: tuple[tuple[int, tuple[int, ...]], ...]) -> tuple[Outcome, ...]:
+    """What a hit of one pattern proposes, by where it lies (index: starts a line 2,
+    ends one 1): the rules, then the fingerprints. Worked out once per pattern, so a
+    hit costs two lookups instead of an anchor test per group."""
+    out: list[Outcome] = []
+    for where in range(4):
+        rules: list[int] = []
+        fingerprints: list[int] = []
+        for anchor, ids in groups:
+            if anchored_ok(anchor, where >= 2, where % 2 == 1):
+                rules += (t for t in ids if t >= 0)
+                fingerprints += (-1 - t for t in ids if t < 0)
+        out.append((tuple(rules), tuple(fingerprints)))
+    return tuple(out)
 
 
 def _database_key(expressions: list[bytes], flags: list[int]) -> str:

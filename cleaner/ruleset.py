@@ -206,11 +206,14 @@ class RuleSet:
 
     def pack_for_host(self, url_or_host: str) -> str | None:
         """The pack whose domain matches the host most specifically (subdomains match)."""
-        host = url_or_host
-        if "/" in url_or_host or ":" in url_or_host:
-            host = (
-                urlsplit(url_or_host if "//" in url_or_host else "//" + url_or_host).hostname or ""
-            )
+        host = _plain_host(url_or_host)
+        if host is None:
+            host = url_or_host
+            if "/" in url_or_host or ":" in url_or_host:
+                host = (
+                    urlsplit(url_or_host if "//" in url_or_host else "//" + url_or_host).hostname
+                    or ""
+                )
         host = host.lower().rstrip(".")
         if host in self._hosts:
             return self._hosts[host]
@@ -224,6 +227,27 @@ class RuleSet:
         if len(self._hosts) < 100_000:
             self._hosts[host] = found
         return found
+
+
+def _plain_host(url: str) -> str | None:
+    """The host of an ``http(s)://host/...`` URL without user, port or brackets: what
+    ``urlsplit`` would say, found with one search (this runs once per document, and
+    nearly every URL has this shape). None for any other shape: ``urlsplit`` decides."""
+    if url.startswith("https://"):
+        rest = url[8:]
+    elif url.startswith("http://"):
+        rest = url[7:]
+    else:
+        return None
+    end = len(rest)
+    for stop in "/?#":
+        at = rest.find(stop, 0, end)
+        if at >= 0:
+            end = at
+    host = rest[:end]
+    if not host or not host.isascii() or any(c in host for c in "@:[]%\\\t\r\n "):
+        return None
+    return host
 
 
 def _cross_check(packs: Sequence[Pack], sources: Sequence[PackSource]) -> list[Problem]:

@@ -161,3 +161,26 @@ def test_mutated_real_packs_load_or_fail_with_places(which: int, data: st.DataOb
 @given(st.text(max_size=200))
 def test_any_text_loads_or_fails_with_places(text: str) -> None:
     _check(text)
+
+
+_URL_PARTS = st.sampled_from(
+    ["http://", "https://", "HTTP://", "https:///", "ftp://", "//", "", "http:", " https://"]
+)
+_HOST_TEXT = st.text(
+    alphabet=st.sampled_from(list("abcXYZ09.-_@:[]%/?#\\ \t\r\nü")), min_size=0, max_size=24
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_URL_PARTS, _HOST_TEXT, _HOST_TEXT)
+def test_the_quick_host_of_a_url_is_what_urlsplit_says(scheme: str, host: str, rest: str) -> None:
+    from urllib.parse import urlsplit
+
+    from cleaner.ruleset import _plain_host
+
+    url = scheme + host + rest
+    quick = _plain_host(url)
+    if quick is None:
+        event("left to urlsplit")
+        return
+    assert quick.lower() == urlsplit(url).hostname
