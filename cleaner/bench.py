@@ -408,6 +408,13 @@ def quality_main(argv: Sequence[str]) -> int:
         help="clean each page's html field (HTML mode) instead of its scraped_text",
     )
     p.add_argument("--by", choices=("language", "publisher"), help="add a breakdown")
+    p.add_argument(
+        "--lost",
+        choices=quality.LOST_CHOICES,
+        default="tune",
+        help="whose wrongly removed article lines to list (default: the tune half's, so "
+        "that check-half lines never guide a rule edit)",
+    )
     p.add_argument("--baseline", action="store_true", help="also score no cleaning at all")
     p.add_argument(
         "--rules", action="append", default=[], metavar="DIR", help="also load packs from DIR"
@@ -421,7 +428,7 @@ def quality_main(argv: Sequence[str]) -> int:
     cleaner = Cleaner(rules, packs=["common"], detect=False) if args.generic else Cleaner(rules)
     out = []
     if args.baseline:
-        out += ["No cleaning:", "", quality.report(quality.run(None, pages), lost=False)]
+        out += ["No cleaning:", "", quality.report(quality.run(None, pages), lost="none")]
     label = "Common pack alone" if args.generic else "All packs"
     if args.html:
         label = "HTML mode, generic stage and common pack" if args.generic else "HTML mode"
@@ -429,7 +436,11 @@ def quality_main(argv: Sequence[str]) -> int:
     out += [
         f"{label}:",
         "",
-        quality.report(quality.run(cleaner, pages, use_url=use_url, html=args.html), by=args.by),
+        quality.report(
+            quality.run(cleaner, pages, use_url=use_url, html=args.html),
+            by=args.by,
+            lost=args.lost,
+        ),
     ]
     text = "\n".join(out)
     sys.stdout.write(text)

@@ -201,8 +201,16 @@ def run(
     return scores
 
 
-def report(scores: Sequence[PageScore], by: str | None = None, lost: bool = True) -> str:
-    """A Markdown report: totals per split, optional breakdown, lost article lines."""
+#: Which pages' lost article lines a report lists.
+LOST_CHOICES = ("tune", "check", "all", "none")
+
+
+def report(scores: Sequence[PageScore], by: str | None = None, lost: str = "all") -> str:
+    """A Markdown report: totals per split, optional breakdown, lost article lines.
+
+    ``lost`` says whose lost lines are listed: a rule author tuning generic rules lists
+    the ``tune`` half's alone, so the lines of the check half never guide an edit and its
+    figures stay an honest measure of pages nobody tuned on."""
     lines = [HEADER]
     for split in ("tune", "check"):
         part = [s for s in scores if s.split == split]
@@ -216,8 +224,10 @@ def report(scores: Sequence[PageScore], by: str | None = None, lost: bool = True
         lines += ["", f"By {by}:", "", HEADER]
         for key in sorted(groups, key=lambda k: (-len(groups[k]), k)):
             lines.append(Summary.of(groups[key]).row(key or "?"))
-    if lost:
-        missing = [(s.id, t) for s in scores for t in s.lost]
-        lines += ["", f"Article lines removed ({len(missing)}):"]
+    if lost != "none":
+        listed = [s for s in scores if lost == "all" or s.split == lost]
+        missing = [(s.id, t) for s in listed for t in s.lost]
+        whose = "" if lost == "all" else f", {lost} pages only"
+        lines += ["", f"Article lines removed ({len(missing)}{whose}):"]
         lines += [f"- `{pid}`: {text[:160]}" for pid, text in missing] or ["- none"]
     return "\n".join(lines) + "\n"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from cleaner import Cleaner, RuleSet, hsscan
 from cleaner.bench import make_documents, make_pack, run, table
 from cleaner.model import PackSource
@@ -37,3 +42,49 @@ def test_run_reports_every_engine() -> None:
     text = table(rows)
     assert text.startswith("| rules | engine | MB/s |")
     assert all(r.mb_per_s > 0 for r in rows)
+
+
+def _labelled_page(publisher: str, kept_line: str) -> dict[str, str]:
+    """A page whose labels count ``Advertisement`` as article text: the common pack
+    removes it, so the quality report lists it as an article line lost."""
+    text = f"The council met on Tuesday to vote on the budget.\n{kept_line}"
+    return {
+        "id": publisher.lower().replace(" ", "-"),
+        "publisher": publisher,
+        "language": "en",
+        "url": "",
+        "scraped_text": text,
+        "expected_text": text,
+    }
+
+
+def test_quality_report_lists_lost_lines_of_the_tune_half_unless_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cleaner import quality
+    from cleaner.bench import quality_main
+
+    assert (quality.split_of("Tune Gazette"), quality.split_of("Check Courier")) == (
+        "tune",
+        "check",
+    )
+    data = tmp_path / "pages.jsonl"
+    pages = [
+        _labelled_page("Tune Gazette", "Advertisement"),
+        _labelled_page("Check Courier", "ADVERTISEMENT"),
+    ]
+    data.write_text("\n".join(json.dumps(p) for p in pages) + "\n", encoding="utf-8")
+
+    def listed(*extra: str) -> str:
+        assert quality_main([str(data), "--generic", *extra]) == 0
+        out = capsys.readouterr().out
+        return out[out.index("Article lines removed") :]
+
+    default = listed()
+    assert "tune pages only" in default and "`tune-gazette`" in default
+    assert "check-courier" not in default
+    every = listed("--lost", "all")
+    assert "`tune-gazette`" in every and "`check-courier`" in every
+    assert "check-courier" in listed("--lost", "check")
+    assert quality_main([str(data), "--generic", "--lost", "none"]) == 0
+    assert "Article lines removed" not in capsys.readouterr().out
