@@ -504,7 +504,7 @@ class _Walker:
         self.skip = skip
         self.total = total
         self.br_lines = br_lines
-        self.removed: list[tuple[LexborNode, str, str, int]] = []
+        self.removed: list[tuple[LexborNode, str, str, int, str]] = []  # ..., chars, text
         self.elements: list[tuple[LexborNode, str, str | None, int]] = []
         self._buf: list[str] = []
         self._links = 0
@@ -558,7 +558,8 @@ class _Walker:
             if flag is not None and self.keep and child.mem_id in self.keep:
                 flag = None
             if flag is not None and self.skip:
-                chars = len(_node_text(child).strip())
+                text = _node_text(child)
+                chars = len(text.strip())
                 if (
                     not (self.total and chars >= WRAPPER_SHARE * self.total)
                     and not (flag in PROSE_MAY_KEEP and _prose(child, chars))
@@ -566,7 +567,7 @@ class _Walker:
                     and not (tag == "p" and flag == "paywall" and _paid_paragraph(child))
                 ):
                     if chars:
-                        self.removed.append((child, tag, flag, chars))
+                        self.removed.append((child, tag, flag, chars, text))
                     # the runs of text on either side must not join into a new word
                     if tag in BLOCK_TAGS:
                         self._flush()
@@ -962,7 +963,8 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     a step up the tree from each text node's parent to its block, cached per parent."""
     owner_of: dict[int, tuple[LexborNode, str, bool, int] | None] = {}
     units: dict[int, tuple[LexborNode, str, list[str], list[int]]] = {}
-    for node in body.traverse(include_text=True):
+    # whitespace-only text nodes (a third of a page's nodes) are skipped in C
+    for node in body.traverse(include_text=True, skip_empty=True):
         if not node.is_text_node or node.is_empty_text_node:  # C-level tests, no string
             continue
         parent = node.parent
@@ -1314,13 +1316,13 @@ def extract(
     for r in roots:
         w.walk(r)
     desc = " + ".join(_describe(r) for r in roots[:3]) + (" ..." if len(roots) > 3 else "")
-    for node, tag, flag, chars in w.removed:
+    for node, tag, flag, chars, text in w.removed:
         nodes.append(
             NodeRemoval(
                 f"generic/{flag}",
                 _category_of(flag),
                 _describe(node, tag),
-                _excerpt(_node_text(node)),
+                _excerpt(text),
                 chars,
             )
         )
