@@ -1096,7 +1096,12 @@ def _lead(
     ]
     k = 0
     for seq, node, chain in leads:
-        if seq0 < seq < start and not common.isdisjoint(chain) and flagged.isdisjoint(chain):
+        if (
+            seq0 < seq < start
+            and not common.isdisjoint(chain)
+            and flagged.isdisjoint(chain)
+            and roots.isdisjoint(chain)  # one inside the body is walked with it
+        ):
             while k < first and seqs[k] < seq:
                 k += 1
             out.append((seq, k - 0.5 + seq / (2.0 * (start + 1)), node))

@@ -722,3 +722,15 @@ def test_a_linked_paragraph_of_prose_stays_and_a_linked_teaser_goes(generic: Cle
         '<p><a href="/other">Read more: the budget in five charts</a></p>',
     )
     assert lines(generic.clean_html(page(body)).text) == [*PARA, question, MORE[0]]
+
+
+@pytest.mark.parametrize("lead", [f"<h2>{DECK}</h2>", f'<div class="intro">{DECK}.</div>'])
+def test_a_lead_inside_the_body_container_comes_out_once(generic: Cleaner, lead: str) -> None:
+    body = (
+        '<article><h1>Night buses stay</h1><div class="article-body">'
+        + lead
+        + "".join(f"<p>{p}</p>" for p in PARA)
+        + "</div></article>"
+    )
+    got = lines(generic.clean_html(page(body)).text)
+    assert got[1:] == PARA and got[0].startswith(DECK)
