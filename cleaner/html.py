@@ -637,6 +637,8 @@ LEVEL_DECAY: tuple[float, ...] = (1.0, 0.7, 0.5, 0.35, 0.25, 0.18, 0.12, 0.08)
 LEAD_PARAGRAPHS = 2
 #: A heading or a ``<div>``'s own text is a lead when it is a sentence this long.
 LEAD_CHARS = 60
+#: ...and at most this share of its characters are digits (not a date stamp).
+LEAD_DIGITS = 0.25
 #: A heading is the page's headline when at most this share of its words are not in it.
 HEADLINE_SLACK = 0.1
 #: Paragraphs outside the body are rescued from its nearest ancestor that adds at most
@@ -785,7 +787,11 @@ def paragraph_roots(
         if unit_tag in _SUBHEADINGS or (
             unit_tag != "p" and len(text) < LOOSE_BLOCK and siblings[parent.mem_id] < LOOSE_SIBLINGS
         ):
-            if len(text) >= LEAD_CHARS and _holds_only(owner, text, lengths):
+            if (
+                len(text) >= LEAD_CHARS
+                and sum(ch.isdigit() for ch in text) <= LEAD_DIGITS * len(text)
+                and _holds_only(owner, text, lengths)
+            ):
                 chain = chain_of(owner)
                 if chain and not linked[chain[0]]:
                     leads.append((seq, owner, chain))

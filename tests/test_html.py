@@ -734,3 +734,12 @@ def test_a_lead_inside_the_body_container_comes_out_once(generic: Cleaner, lead:
     )
     got = lines(generic.clean_html(page(body)).text)
     assert got[1:] == PARA and got[0].startswith(DECK)
+
+
+def test_a_date_stamp_between_title_and_body_is_not_a_lead(generic: Cleaner) -> None:
+    stamp = "Mis en ligne le 12 mars 2024 à 14h52, revu le 12 mars 2024 à 15h54"
+    body = (
+        f'<article><h1>Night buses stay</h1><div class="meta-dates">{stamp}</div>'
+        f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in PARA)}</div></article>'
+    )
+    assert lines(generic.clean_html(page(body)).text) == PARA
