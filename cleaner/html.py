@@ -666,10 +666,13 @@ PROSE_MAY_KEEP = frozenset(
     )
 )
 #: Reasons that are the page's own word for text set beside the article (``<aside>``,
-#: ``role=complementary``): never the article when choosing it, however much prose they
-#: hold (a sidebar's long text widget outweighs a short story); between the article's
-#: paragraphs they are still inset prose (:func:`_inset_prose`).
+#: ``role=complementary``): not the article when choosing it, though they hold more prose
+#: than it (a sidebar's long text widget beside a short story); between the article's
+#: paragraphs they are still inset prose (:func:`_inset_prose`)...
 BESIDE = frozenset(("aside",))
+#: ...unless they hold this share of the page's prose: a page that sets its whole article
+#: in an <aside> (it happens) has no other.
+BESIDE_SHARE = 0.9
 #: A sibling of the body's container with this share of its score is part of the body.
 SIBLING_SHARE = 0.3
 #: Below this many characters of article-like paragraphs, the page is walked whole.
@@ -791,6 +794,7 @@ def paragraph_roots(
                 len(text) >= LEAD_CHARS
                 and sum(ch.isdigit() for ch in text) <= LEAD_DIGITS * len(text)
                 and _holds_only(owner, text, lengths)
+                and not _after_image(owner)
             ):
                 chain = chain_of(owner)
                 if chain and not linked[chain[0]]:
@@ -821,7 +825,7 @@ def paragraph_roots(
         i
         for i in range(n)
         if flags[i] is not None
-        and (flags[i] in BESIDE or good[i] < WRAPPER_SHARE * total)
+        and good[i] < _wrapper_share(flags[i]) * total
         and not (
             flags[i] in PROSE_MAY_KEEP and flags[i] not in BESIDE and _prose_share(good[i], bad[i])
         )
@@ -829,9 +833,7 @@ def paragraph_roots(
     # flagged elements the walk must keep: wrappers of most of the page's prose, and prose
     # set inside the article (the walk judges by the root's text, which may differ)
     keep = {
-        i
-        for i in range(n)
-        if flags[i] is not None and flags[i] not in BESIDE and good[i] >= WRAPPER_SHARE * total
+        i for i in range(n) if flags[i] is not None and good[i] >= _wrapper_share(flags[i]) * total
     }
     cands = [
         i
@@ -1142,6 +1144,24 @@ def _is_headline(text: str, headlines: frozenset[str]) -> bool:
     return False
 
 
+def _after_image(node: LexborNode) -> bool:
+    """Whether an element comes right after a picture (an ``<img>``, a ``<picture>``, or an
+    element that holds one and no text): its text is the picture's caption, not a lead."""
+    prev = node.prev
+    while prev is not None and not prev.is_element_node:
+        if prev.is_text_node and not prev.is_empty_text_node:
+            return False
+        prev = prev.prev
+    if prev is None:
+        return False
+    if prev.tag in _PICTURES:
+        return True
+    return not prev.text(strip=True) and prev.css_first("img, picture") is not None
+
+
+_PICTURES = frozenset(("img", "picture", "figure"))
+
+
 def _holds_only(node: LexborNode, text: str, lengths: dict[int, int]) -> bool:
     """Whether an element's text is its own text and little else (a lead taken whole must
     not bring a byline or a caption inside it along)."""
@@ -1150,6 +1170,12 @@ def _holds_only(node: LexborNode, text: str, lengths: dict[int, int]) -> bool:
     if n is None:
         n = lengths[key] = len(node.text(deep=True, separator="", strip=True))
     return n <= len(text) + 24
+
+
+def _wrapper_share(flag: str | None) -> float:
+    """The share of the page's prose that makes a flagged element a wrapper of the article
+    rather than a widget: half for a class hint, nearly all for an ``<aside>``."""
+    return BESIDE_SHARE if flag in BESIDE else WRAPPER_SHARE
 
 
 def _prose_share(good: float, other: float) -> bool:

@@ -743,3 +743,27 @@ def test_a_date_stamp_between_title_and_body_is_not_a_lead(generic: Cleaner) -> 
         f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in PARA)}</div></article>'
     )
     assert lines(generic.clean_html(page(body)).text) == PARA
+
+
+def test_an_article_set_whole_inside_an_aside_is_still_found(generic: Cleaner) -> None:
+    text = "".join(f"<p>{p}</p>" for p in PARA)
+    body = (
+        '<nav><a href="/">Home</a></nav><main><aside class="content-direct">'
+        f'<article><h1>Night buses stay</h1><div class="text">{text}</div></article>'
+        "</aside></main>"
+    )
+    result = generic.clean_html(page(body))
+    assert lines(result.text) == PARA
+    assert result.root.endswith("(paragraphs)")  # found by its paragraphs, not walked whole
+
+
+def test_a_caption_after_a_picture_between_title_and_body_is_not_a_lead(
+    generic: Cleaner,
+) -> None:
+    caption = "The transport chief with two drivers at the depot on Tuesday evening. File image"
+    body = (
+        '<article><h1>Night buses stay</h1><div class="image-box"><a href="/i.jpg">'
+        f'<img src="/i.jpg"></a><div class="image-text">{caption}</div></div>'
+        f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in PARA)}</div></article>'
+    )
+    assert lines(generic.clean_html(page(body)).text) == PARA
