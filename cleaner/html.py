@@ -879,7 +879,7 @@ def paragraph_roots(
         sig = _signature(nodes[a])
         if sig is None:
             continue
-        slot = _slot(a, chains, units)
+        slot = _slot(a, chains, units, nodes)
         above = set(chains[a])
         more: list[int] = []
         for i in range(n):
@@ -893,7 +893,7 @@ def paragraph_roots(
             if a == best:
                 if not _similar(sig, _signature(nodes[i])):
                     continue
-            elif _signature(nodes[i]) != sig or _slot(i, chains, units) != slot:
+            elif slot < 0 or _signature(nodes[i]) != sig or _slot(i, chains, units, nodes) != slot:
                 continue  # a wrapper's twins: the same classes, in the same container
             if not any(r in chains[i] for r in more):
                 more.append(i)
@@ -1195,13 +1195,23 @@ def _prose(node: LexborNode, chars: int) -> bool:
     return _prose_share(good, chars - good)
 
 
-def _slot(i: int, chains: Sequence[tuple[int, ...]], units: Sequence[int]) -> int:
+def _slot(
+    i: int,
+    chains: Sequence[tuple[int, ...]],
+    units: Sequence[int],
+    nodes: Sequence[LexborNode],
+) -> int:
     """The container an element stands in: its nearest ancestor holding more text units than
-    it does. Wrappers that hold only the element are looked through: a CMS that wraps each
-    chunk of the body in a ``<div>`` of its own still sets the chunks side by side."""
+    it does. Plain wrappers (no class, no id) that hold only the element are looked through:
+    a CMS that wraps each chunk of the body in a bare ``<div>`` of its own still sets the
+    chunks side by side. A named wrapper is a region of the page of its own (a header's
+    and a sidebar's ``div.container``): -1, no container to share."""
     for a in chains[i][1:]:
         if units[a] != units[i]:
             return a
+        attrs = nodes[a].attributes
+        if attrs.get("class") or attrs.get("id"):
+            return -1
     return -1
 
 

@@ -767,3 +767,19 @@ def test_a_caption_after_a_picture_between_title_and_body_is_not_a_lead(
         f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in PARA)}</div></article>'
     )
     assert lines(generic.clean_html(page(body)).text) == PARA
+
+
+def test_layout_containers_of_other_page_regions_are_not_chunks_of_the_body(
+    generic: Cleaner,
+) -> None:
+    # every region of the page wraps its content in div.container: the header's and the
+    # sidebar's are not the body's twins, though each holds nothing else either
+    def region(name: str, inner: str) -> str:
+        return f'<div id="{name}"><div class="container">{inner}</div></div>'
+
+    body = (
+        region("masthead", "<p>A small blog about the buses, trams and ferries of our town.</p>")
+        + region("content", '<div class="post">' + "".join(f"<p>{p}</p>" for p in PARA) + "</div>")
+        + region("extra", "<p>The writer has ridden the night buses for more than ten years.</p>")
+    )
+    assert lines(generic.clean_html(page(body)).text) == PARA
