@@ -708,7 +708,14 @@ def _rules_show(rules: RuleSet, ident: str) -> int:
                 f"scope:     {'head' if rule.scope.head else 'tail'} "
                 f"{rule.scope.head or rule.scope.tail}"
             )
-        for name in ("max_words", "unless", "valid_from", "valid_until", "max_cut_share"):
+        for name in (
+            "max_words",
+            "unless",
+            "line_above",
+            "valid_from",
+            "valid_until",
+            "max_cut_share",
+        ):
             value = getattr(rule, name)
             if value is not None:
                 print(f"{name + ':':<10} {value}")

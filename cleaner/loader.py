@@ -80,6 +80,7 @@ RULE_KEYS = (
     "run",
     "min_lines",
     "repeated",
+    "line_above",
 )
 EXAMPLE_KEYS = (
     "name",
@@ -304,6 +305,9 @@ class _PackParser:
         run = r.integer(m["run"], "run", minimum=2) if "run" in m else None
         min_lines = r.integer(m["min_lines"], "min_lines") if "min_lines" in m else None
         repeated = r.boolean(m["repeated"], "repeated") if "repeated" in m else False
+        line_above = r.integer(m["line_above"], "line_above") if "line_above" in m else None
+        if line_above is not None and action != "drop-line":
+            r.error(m["line_above"], "line_above applies only to drop-line")
         unless = None
         if "unless" in m:
             unless = r.string(m["unless"], "unless")
@@ -349,6 +353,7 @@ class _PackParser:
             run=run,
             min_lines=min_lines,
             repeated=bool(repeated),
+            line_above=line_above,
             valid_from=valid_from,
             valid_until=valid_until,
             max_cut_share=share,

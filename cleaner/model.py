@@ -88,6 +88,9 @@ class Rule:
     run: int | None = None
     min_lines: int | None = None
     repeated: bool = False
+    #: With drop-line: the line directly above goes too when it has at most this many
+    #: words (a picture caption above its credit line). None: only the matched line.
+    line_above: int | None = None
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     max_cut_share: float | None = None

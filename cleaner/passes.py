@@ -160,6 +160,13 @@ class Work:
     def drop(self, rule: CompiledRule, i: int) -> None:
         self._record(rule, i)
         self.alive[i] = False
+        limit = rule.rule.line_above
+        if limit is not None and i > 0 and self.alive[i - 1]:
+            above = self.keys[i - 1]
+            # only the line directly above (a blank line between: they are not a pair)
+            if above and len(above.split(None, limit)) <= limit:
+                self._record(rule, i - 1, trigger=self.lines.number(i))
+                self.alive[i - 1] = False
 
     def strip(self, rule: CompiledRule, i: int) -> bool:
         """Strip the rule's spans from line i; True if the line changed."""

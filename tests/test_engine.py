@@ -490,6 +490,32 @@ class TestShapes:
         assert r.text == "\n".join([LONG, "Middle paragraph of the article."])
         assert [x.rule_id for x in r.removals] == ["stripper/now-read", "stripper/repeat"]
 
+    def test_line_above_goes_with_its_credit_line(self, engine: str) -> None:
+        pack = (
+            "captions",
+            """
+            publisher: Captions
+            rules:
+              - id: credit
+                regex: '^Photographer: \\S.{0,60}$'
+                line_above: 12
+                category: photo-credit
+                why: a caption and its credit
+            """,
+        )
+        rs = ruleset(pack)
+        caption = "Workers repair the pier after the storm on Tuesday."
+        credit = "Photographer: Jo Lane/Example"
+        text = "\n".join([LONG, caption, credit, LONG + " Two."])
+        r = run(rs, text, engine, publisher="captions", common=False)
+        assert r.text == "\n".join([LONG, LONG + " Two."])
+        assert [(x.line, x.trigger_line) for x in r.removals] == [(2, 3), (3, None)]
+        # over the word limit (article prose), after a blank line, or at the very top
+        prose = LONG + " It rained all week and the harbour was closed to boats."
+        for kept in ([prose, credit], [LONG, "", credit], [credit, LONG]):
+            r = run(rs, "\n".join(kept), engine, publisher="captions", common=False)
+            assert [x.text for x in r.removals] == [credit], kept
+
     def test_final_punctuation_counts_quotes_and_colons(self, engine: str) -> None:
         rs = ruleset(SHAPES)
         text = "\n".join([LONG, "He said:", "\u201cNo.\u201d", "Fine!", LONG + " Two."])

@@ -755,6 +755,23 @@ CASES: dict[str, Case] = {
         "acme/comments",
         ("max_cut_share applies only to cut-after / cut-before",),
     ),
+    "line-above-on-a-cut": Case(
+        pack_text(
+            """
+            publisher: Acme
+            rules:
+              - id: more-stories
+                exact: "More stories"
+                action: cut-after
+                line_above: 20
+                category: related-link
+                why: the related-stories block closes every page
+            """
+        ),
+        ("line_above: 20", "20"),
+        "acme/more-stories",
+        ("line_above applies only to drop-line",),
+    ),
     "max-cut-share-above-one": Case(
         pack_text(
             """
