@@ -173,8 +173,7 @@ def decode_html(data: bytes | str) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(name, "replace"), name
-    match = _META_CHARSET.search(data, 0, _PRESCAN)
-    declared = _codec(match.group(1).decode("ascii", "replace")) if match else None
+    declared = _declared(data)
     if declared is not None:
         return data.decode(declared, "replace"), declared
     try:
@@ -186,6 +185,18 @@ def decode_html(data: bytes | str) -> tuple[str, str]:
     best = from_bytes(data[:200_000]).best()
     name = (best.encoding if best is not None else None) or "cp1252"
     return data.decode(name, "replace"), name
+
+
+def _declared(data: bytes) -> str | None:
+    """The codec a page's ``<meta charset>`` names in its first 4 KB, if any."""
+    match = _META_CHARSET.search(data, 0, _PRESCAN)
+    return _codec(match.group(1).decode("ascii", "replace")) if match else None
+
+
+def _utf8_declared(data: bytes) -> bool:
+    """Whether a page without a byte-order mark declares UTF-8: Lexbor then reads its
+    bytes as they are, and :func:`decode_html` need not decode them first."""
+    return not any(data.startswith(bom) for bom, _ in _BOMS) and _declared(data) == "utf-8"
 
 
 # -- the walk ---------------------------------------------------------------------------------
@@ -1600,9 +1611,14 @@ def clean_html(
 
     if output not in FORMATS:
         raise InputError(f"output must be one of {', '.join(FORMATS)}, not {output!r}")
-    text, encoding = decode_html(html)
     # Lexbor reads UTF-8 bytes directly; handing it the bytes saves encoding the text again
-    source: str | bytes = html if encoding == "utf-8" and isinstance(html, bytes) else text
+    # (and, when the page declares UTF-8, decoding it at all)
+    source: str | bytes
+    if isinstance(html, bytes) and _utf8_declared(html):
+        source, encoding = html, "utf-8"
+    else:
+        text, encoding = decode_html(html)
+        source = html if encoding == "utf-8" and isinstance(html, bytes) else text
     if isinstance(source, bytes) and source.startswith(b"\xef\xbb\xbf"):
         source = source[3:]
     opts = cleaner.options
