@@ -832,25 +832,19 @@ def paragraph_roots(
         if not g:
             for i in chain:
                 bad[i] += chars
+    hinted = [i for i in range(n) if flags[i] is not None]
     flagged = {
         i
-        for i in range(n)
-        if flags[i] is not None
-        and good[i] < _wrapper_share(flags[i]) * total
+        for i in hinted
+        if good[i] < _wrapper_share(flags[i]) * total
         and not (
             flags[i] in PROSE_MAY_KEEP and flags[i] not in BESIDE and _prose_share(good[i], bad[i])
         )
     }
     # flagged elements the walk must keep: wrappers of most of the page's prose, and prose
     # set inside the article (the walk judges by the root's text, which may differ)
-    keep = {
-        i for i in range(n) if flags[i] is not None and good[i] >= _wrapper_share(flags[i]) * total
-    }
-    cands = [
-        i
-        for i in range(n)
-        if flags[i] is not None and i not in keep and _prose_share(good[i], bad[i])
-    ]
+    keep = {i for i in hinted if good[i] >= _wrapper_share(flags[i]) * total}
+    cands = [i for i in hinted if i not in keep and _prose_share(good[i], bad[i])]
     inset = _inset_prose(paras, chains, cands, flagged) if cands else set()
     flagged -= inset
     keep |= inset
