@@ -634,6 +634,18 @@ _LISTS = frozenset(("ul", "ol", "menu"))
 
 # -- choosing the article -----------------------------------------------------------------------
 _SENTENCE_END = re.compile(r"[.!?…。:;\"'”“»«)\]]\s*$")
+#: The characters :data:`_SENTENCE_END` looks for, tested on the last non-space character
+#: (what the regex finds, without trying it at every position of a long paragraph).
+_END_CHARS = frozenset(".!?…。:;\"'”“»«)]")
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether ``_SENTENCE_END`` matches ``text``: its last non-space character ends a
+    sentence (``\\s`` and :meth:`str.rstrip` agree on what a space is)."""
+    end = text.rstrip()
+    return bool(end) and end[-1] in _END_CHARS
+
+
 #: Weight of a non-article line against an article-like one when choosing the root.
 BAD_WEIGHT = 1.5
 #: A flagged node is kept when it holds this share of the text around it (a wrapper).
@@ -702,7 +714,8 @@ def goodness(text: str, links: int, tag: str) -> float:
     if n < 40 or links > 0.3 * n:
         return 0.0
     w = float(n)
-    if _SENTENCE_END.search(text) is None:
+    end = text.rstrip()  # _ends_sentence, inlined: this runs for every text unit
+    if not end or end[-1] not in _END_CHARS:
         w *= 0.5
     if tag in ("li", "td", "tr", "dd", "dt"):
         w *= 0.5
@@ -738,20 +751,21 @@ def paragraph_roots(
     paras: list[tuple[tuple[int, ...], float, int]] = []
 
     def chain_of(node: LexborNode | None) -> tuple[int, ...]:
-        climb: list[LexborNode] = []
+        climb: list[tuple[LexborNode, int]] = []
         tail: tuple[int, ...] = ()
         while node is not None:
-            known = index.get(node.mem_id)
+            mid = node.mem_id
+            known = index.get(mid)
             if known is not None:
                 tail = chains[known]
                 break
-            climb.append(node)
-            if node.mem_id == body_id:
+            climb.append((node, mid))
+            if mid == body_id:
                 break
             node = node.parent
-        for n in reversed(climb):
+        for n, mid in reversed(climb):
             i = len(nodes)
-            index[n.mem_id] = i
+            index[mid] = i
             tag = n.tag or ""
             nodes.append(n)
             flags.append(flag_of(tag, n.attributes))
@@ -803,7 +817,7 @@ def paragraph_roots(
         ):
             if (
                 len(text) >= LEAD_CHARS
-                and sum(ch.isdigit() for ch in text) <= LEAD_DIGITS * len(text)
+                and sum(map(str.isdigit, text)) <= LEAD_DIGITS * len(text)
                 and _holds_only(owner, text, lengths)
                 and not _after_image(owner)
             ):
@@ -978,7 +992,7 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     units: dict[int, tuple[LexborNode, str, list[str], list[int]]] = {}
     # whitespace-only text nodes (a third of a page's nodes) are skipped in C
     for node in body.traverse(include_text=True, skip_empty=True):
-        if not node.is_text_node or node.is_empty_text_node:  # C-level tests, no string
+        if not node.is_text_node:  # a C-level test, no string
             continue
         parent = node.parent
         if parent is None:
@@ -1403,11 +1417,7 @@ def _linked_prose(block: Block) -> bool:
     least :data:`LINKED_PROSE` characters that ends like a sentence (a transcript's question
     linked to its time, a sentence that links its source clause by clause). Teasers and
     "Read more" links are headlines: shorter, or not ending like a sentence."""
-    return (
-        block.tag == "p"
-        and len(block.text) >= LINKED_PROSE
-        and _SENTENCE_END.search(block.text) is not None
-    )
+    return block.tag == "p" and len(block.text) >= LINKED_PROSE and _ends_sentence(block.text)
 
 
 def _category_of(reason: str) -> Category:
