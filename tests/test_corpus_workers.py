@@ -207,14 +207,20 @@ def test_cli_reports_a_dead_worker_and_exits_3(tmp_path: Path) -> None:
     assert kept + rejected == 300 and 0 < rejected < 300
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_sigint_stops_cleanly_with_a_summary_and_resume_finishes(
     tmp_path: Path, workers: str
 ) -> None:
     write(tmp_path / "in.jsonl", rows(3000))
     args = ["in.jsonl", "-o", "out.jsonl", "--workers", workers, "--chunk-mb", "0.01"]
-    # "slow" makes every record take 2 ms, so the run is surely mid-way when Ctrl-C comes
-    proc = _cli(tmp_path, *args, how="slow", start_new_session=True)
+    # "slow" makes every record take 2 ms, so the run is surely mid-way when Ctrl-C comes.
+    # The child gets the default SIGINT disposition: a test run started in the background
+    # of a non-interactive shell inherits SIGINT ignored, and so would the CLI (rightly).
+    proc = _cli(tmp_path, *args, how="slow", start_new_session=True, preexec_fn=_default_sigint)
     manifest = tmp_path / "out.jsonl.parts" / "manifest.json"
     deadline = time.time() + 60
     while time.time() < deadline:
