@@ -223,6 +223,10 @@ JUNK_TAGS = (
     "label",
     "dialog",
 )
+#: :data:`JUNK_TAGS` in the order they are stripped (one walk of the tree each): those that
+#: hold many elements first (an ``<svg>``'s paths), so the later walks see a smaller tree.
+_STRIP_ORDER = ["svg", "math", "noscript", "template", "select"]
+_STRIP_ORDER += [tag for tag in JUNK_TAGS if tag not in _STRIP_ORDER]
 _SKIP = frozenset(("-comment", "head", "title", "meta", "link", "base", "img", "picture", "source"))
 _JUNK = frozenset(JUNK_TAGS) | _SKIP
 BLOCK_TAGS = frozenset(
@@ -286,6 +290,7 @@ _TAG_FLAGS: dict[str, tuple[str, Category]] = {
     "menu": ("nav", "navigation"),
     "figcaption": ("caption", "photo-credit"),
 }
+_TAG_FLAG_NAMES = {tag: name for tag, (name, _) in _TAG_FLAGS.items()}
 _ROLE_FLAGS: dict[str, tuple[str, Category]] = {
     "navigation": ("nav", "navigation"),
     "complementary": ("aside", "related-link"),
@@ -548,6 +553,8 @@ class _Walker:
 
     def _rec(self, node: LexborNode, depth: int) -> None:
         buf = self._buf
+        skip = self.skip
+        keep = self.keep
         for child in node.iter(include_text=True):
             tag = child.tag or ""
             if tag == "-text":
@@ -565,10 +572,12 @@ class _Walker:
                 else:
                     buf.append(" ")
                 continue
-            flag = flag_of(tag, child.attributes)
-            if flag is not None and self.keep and child.mem_id in self.keep:
+            attrs = child.attributes
+            # flag_of's own first test, inlined: most elements have no attributes
+            flag = flag_of(tag, attrs) if attrs else _TAG_FLAG_NAMES.get(tag)
+            if flag is not None and keep and child.mem_id in keep:
                 flag = None
-            if flag is not None and self.skip:
+            if flag is not None and skip:
                 text = _node_text(child)
                 chars = len(text.strip())
                 if (
@@ -588,19 +597,21 @@ class _Walker:
             if depth >= MAX_DEPTH:
                 buf.append(" " + _node_text(child) + " ")
                 continue
-            if not self.skip:
+            if not skip:
                 self._path.append(len(self.elements))
                 self.elements.append((child, tag, flag, depth + 1))
             if tag in BLOCK_TAGS:
-                self._flush()
+                if buf:
+                    self._flush()
                 self._block_tags.append(tag)
                 if tag in _LISTS:
                     self._lists.append([tag == "ol", 0])
                 self._rec(child, depth + 1)
-                start = len(self.blocks)
-                self._flush()
-                if len(self.blocks) > start:
-                    self._mark(self.blocks[-1], tag)
+                if buf:
+                    start = len(self.blocks)
+                    self._flush()
+                    if len(self.blocks) > start:
+                        self._mark(self.blocks[-1], tag)
                 self._block_tags.pop()
                 if tag in _LISTS:
                     self._lists.pop()
@@ -614,7 +625,7 @@ class _Walker:
                 self._in_link -= 1
             else:
                 self._rec(child, depth + 1)
-            if not self.skip:
+            if not skip:
                 self._path.pop()
 
     def _mark(self, block: Block, tag: str) -> None:
@@ -768,7 +779,8 @@ def paragraph_roots(
             index[mid] = i
             tag = n.tag or ""
             nodes.append(n)
-            flags.append(flag_of(tag, n.attributes))
+            attrs = n.attributes
+            flags.append(flag_of(tag, attrs) if attrs else _TAG_FLAG_NAMES.get(tag))
             depth.append(len(tail))
             linked.append(tag == "a" or bool(tail and linked[tail[0]]))
             # nearest ancestors first, at most MAX_DEPTH of them: a chain per element
@@ -1353,7 +1365,7 @@ def extract(
     """Run the HTML stages on a parsed page: pack rules, generic stage, lines."""
     nodes: list[NodeRemoval] = []
     headlines = headlines_of(tree)
-    tree.strip_tags(list(JUNK_TAGS))
+    tree.strip_tags(_STRIP_ORDER)
     body = tree.body or tree.root
     if body is None:
         return Extraction([], nodes, "")
