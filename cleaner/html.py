@@ -444,15 +444,15 @@ SLUG_WORDS = 3
 
 def flag_of(tag: str, attrs: dict[str, str | None]) -> str | None:
     """The generic reason an element is boilerplate (its tag, role, state or class/id)."""
-    if not attrs:
-        return _TAG_FLAGS[tag][0] if tag in _TAG_FLAGS else None
+    if not attrs:  # most elements: only the tag can say
+        return _TAG_FLAG_NAMES.get(tag)
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return "hidden"
     style = attrs.get("style")
     if style and _HIDDEN_STYLE.search(style):
         return "hidden"
-    if tag in _TAG_FLAGS:
-        return _TAG_FLAGS[tag][0]
+    if tag in _TAG_FLAG_NAMES:
+        return _TAG_FLAG_NAMES[tag]
     role = attrs.get("role")
     if role and role in _ROLE_FLAGS:
         return _ROLE_FLAGS[role][0]
@@ -572,9 +572,7 @@ class _Walker:
                 else:
                     buf.append(" ")
                 continue
-            attrs = child.attributes
-            # flag_of's own first test, inlined: most elements have no attributes
-            flag = flag_of(tag, attrs) if attrs else _TAG_FLAG_NAMES.get(tag)
+            flag = flag_of(tag, child.attributes)
             if flag is not None and keep and child.mem_id in keep:
                 flag = None
             if flag is not None and skip:
@@ -644,15 +642,14 @@ class _Walker:
 _LISTS = frozenset(("ul", "ol", "menu"))
 
 # -- choosing the article -----------------------------------------------------------------------
-_SENTENCE_END = re.compile(r"[.!?…。:;\"'”“»«)\]]\s*$")
-#: The characters :data:`_SENTENCE_END` looks for, tested on the last non-space character
-#: (what the regex finds, without trying it at every position of a long paragraph).
+#: Characters that end a sentence, tested on a line's last non-space character (a regex
+#: anchored at the end would be tried at every position of a long paragraph).
 _END_CHARS = frozenset(".!?…。:;\"'”“»«)]")
 
 
 def _ends_sentence(text: str) -> bool:
-    """Whether ``_SENTENCE_END`` matches ``text``: its last non-space character ends a
-    sentence (``\\s`` and :meth:`str.rstrip` agree on what a space is)."""
+    """Whether the last non-space character of ``text`` ends a sentence (closing quotes,
+    brackets, colons and ``。`` count)."""
     end = text.rstrip()
     return bool(end) and end[-1] in _END_CHARS
 
@@ -725,8 +722,7 @@ def goodness(text: str, links: int, tag: str) -> float:
     if n < 40 or links > 0.3 * n:
         return 0.0
     w = float(n)
-    end = text.rstrip()  # _ends_sentence, inlined: this runs for every text unit
-    if not end or end[-1] not in _END_CHARS:
+    if not _ends_sentence(text):
         w *= 0.5
     if tag in ("li", "td", "tr", "dd", "dt"):
         w *= 0.5
@@ -779,8 +775,7 @@ def paragraph_roots(
             index[mid] = i
             tag = n.tag or ""
             nodes.append(n)
-            attrs = n.attributes
-            flags.append(flag_of(tag, attrs) if attrs else _TAG_FLAG_NAMES.get(tag))
+            flags.append(flag_of(tag, n.attributes))
             depth.append(len(tail))
             linked.append(tag == "a" or bool(tail and linked[tail[0]]))
             # nearest ancestors first, at most MAX_DEPTH of them: a chain per element
