@@ -5,6 +5,10 @@ over) or ``<slug>.html`` (HTML mode), its ``<slug>.expected.txt`` (the article a
 ``<slug>.json`` (``{"url": ...}``, optionally ``date``, ``language`` and ``xfail``, a
 known failure and its cause: a strict xfail). See ``tests/fixtures/README.md``. The pages
 are our own writing with the publishers' real boilerplate; nothing here reads ../shared.
+
+Text pages are cleaned a second time without their URL, as a user's bare text file is:
+the publisher's fingerprints must then find its pack and give the same article, unless
+the page's ``needs_url`` says why they cannot (also a strict xfail).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import pytest
 from cleaner import Cleaner
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CONTEXT_KEYS = ("url", "date", "language", "xfail")
+CONTEXT_KEYS = ("url", "date", "language", "xfail", "needs_url")
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,12 @@ def _report(page: Page, got: list[str], want: list[str], removals: list[str]) ->
     )
 
 
+def _param_without_url(page: Page) -> Any:
+    reasons = [str(page.meta[k]) for k in ("xfail", "needs_url") if page.meta.get(k)]
+    marks = [pytest.mark.xfail(strict=True, reason="; ".join(reasons))] if reasons else []
+    return pytest.param(page, id=page.id, marks=marks)
+
+
 @pytest.mark.parametrize("page", [_param(p) for p in PAGES])
 def test_page(page: Page, cleaner: Cleaner) -> None:
     context = {k: page.meta[k] for k in ("url", "date", "language") if k in page.meta}
@@ -102,6 +112,18 @@ def test_page(page: Page, cleaner: Cleaner) -> None:
         removals = []
         result_removals = result.removals
     removals += [f"line {r.line:>4} {r.rule_id:<40} {r.text[:70]}" for r in result_removals]
+    assert got == want, _report(page, got, want, removals)
+
+
+@pytest.mark.parametrize("page", [_param_without_url(p) for p in PAGES if not p.html])
+def test_page_without_url(page: Page, cleaner: Cleaner) -> None:
+    """The same article from the bare text: the pack is found by its fingerprints."""
+    context = {k: page.meta[k] for k in ("date", "language") if k in page.meta}
+    want = page.expected.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    result = cleaner.clean(page.source.read_text(encoding="utf-8"), **context)
+    got = result.text.rstrip("\n").split("\n")
+    removals = [f"cleaned without its URL; packs: {', '.join(p.id for p in result.packs)}"]
+    removals += [f"line {r.line:>4} {r.rule_id:<40} {r.text[:70]}" for r in result.removals]
     assert got == want, _report(page, got, want, removals)
 
 
