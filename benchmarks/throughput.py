@@ -3,6 +3,7 @@
     python benchmarks/throughput.py                  # 100 MB corpus, writes results/
     python benchmarks/throughput.py --size 20MB      # quicker
     python benchmarks/throughput.py --size 1GB --only scaling   # the 1 GB proof
+    python benchmarks/throughput.py --only compressed  # what .gz / .zst input costs
 
 Every row runs in its own process (so peak memory is that row's own) over the same
 generated corpus (benchmarks/corpus.py), and reports MB/s of JSONL input and peak
@@ -24,6 +25,12 @@ Rows:
 - rule-count scaling (generated rules, 10 to 5,000) and document-size scaling.
 Writes results/throughput.md, results/throughput.json and, with matplotlib,
 results/throughput.png.
+
+``--only compressed`` measures what compressed input costs: a ``.gz`` or ``.zst`` file is
+decompressed by the parent alone (a stream cannot be cut into byte ranges), so it runs the
+floor, decompression alone, and corpus mode on the plain, gzip and zstd copies of the
+same corpus with 1 and N workers (MB/s of uncompressed JSONL throughout), in rounds, and
+writes results/compressed.md and results/compressed.json.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
@@ -82,12 +90,24 @@ import sys, time, json, os
 from cleaner import Cleaner
 from cleaner.corpus import CorpusOptions, run_corpus
 src, dst, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+# MB/s of uncompressed JSONL: a compressed input passes the plain file's size
+size = int(sys.argv[4]) if len(sys.argv) > 4 else os.path.getsize(src)
 cleaner = Cleaner()
 t = time.perf_counter()
 stats, seconds, _ = run_corpus(cleaner, CorpusOptions(inputs=(src,), output=dst,
                                workers=workers, quiet=True))
-print(json.dumps({"seconds": time.perf_counter() - t, "bytes": os.path.getsize(src),
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": size,
                   "peak_mb": _peak_mb()}))
+"""
+
+DECOMPRESS = """
+import sys, time, json
+from cleaner.corpus.formats import open_read
+t = time.perf_counter(); n = 0
+with open_read(sys.argv[1]) as fh:
+    while chunk := fh.read(1 << 20):
+        n += len(chunk)
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": n, "peak_mb": _peak_mb()}))
 """
 
 SAMPLE = """
@@ -161,7 +181,7 @@ def main() -> int:
     p.add_argument("--size", default="100MB", help="corpus size (uncompressed JSONL)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     p.add_argument("--sample", type=int, default=300, help="documents for the slow rows")
-    p.add_argument("--only", choices=("all", "main", "scaling"), default="all")
+    p.add_argument("--only", choices=("all", "main", "scaling", "compressed"), default="all")
     p.add_argument("--keep", metavar="DIR", help="keep the generated corpus in DIR")
     p.add_argument("--repeat", type=int, default=2, help="runs of each corpus-mode row (best wins)")
     args = p.parse_args()
@@ -172,7 +192,7 @@ def main() -> int:
         subprocess.run(
             [PY, str(ROOT / "corpus.py"), "--size", args.size, "-o", str(corpus)], check=True
         )
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
 
     def add(name: str, row: dict[str, float], note: str = "") -> None:
         rows.append(
@@ -186,6 +206,8 @@ def main() -> int:
         print(f"{name:55} {mbps(row):8.2f} MB/s  peak {row['peak_mb']:7.1f} MB", flush=True)
 
     out = str(work / "out.jsonl")
+    if args.only == "compressed":
+        return _compressed(corpus, out, args.workers, args.repeat, args.size)
     if args.only in ("all", "main"):
         # The compiled Hyperscan database, the checked patterns and their analyses are
         # cached on disk after the first run; rows run with the cache warm, and one row
@@ -288,6 +310,59 @@ def main() -> int:
     except ImportError:
         print("matplotlib not installed: no chart")
     print(f"wrote {RESULTS / 'throughput.md'}")
+    return 0
+
+
+def _compressed(corpus: Path, out: str, workers: int, repeat: int, size_label: str) -> int:
+    """The --only compressed rows: what a .gz or .zst input costs against the plain file."""
+    from cleaner.corpus.formats import compress
+
+    size = str(corpus.stat().st_size)
+    copies = {}
+    for ext in ("gz", "zst"):
+        copy = corpus.with_name(f"{corpus.name}.{ext}")
+        if not copy.exists():
+            copy.write_bytes(compress(corpus.read_bytes(), ext))
+        copies[ext] = copy
+    _child(WARM, "")
+    plan: list[tuple[str, str, tuple[str, ...]]] = [
+        ("I/O floor (read, orjson parse + serialise, write)", FLOOR, (str(corpus), out)),
+        ("decompress .gz alone (gzip level 6)", DECOMPRESS, (str(copies["gz"]),)),
+        ("decompress .zst alone (zstd level 3)", DECOMPRESS, (str(copies["zst"]),)),
+    ]
+    for n in sorted({1, workers}):
+        label = f"{n} worker{'s' if n > 1 else ''}"
+        plan += [
+            (f"boilerclean, {label}, plain .jsonl", CORPUS, (str(corpus), out, str(n))),
+            (f"boilerclean, {label}, .jsonl.gz", CORPUS, (str(copies["gz"]), out, str(n), size)),
+            (f"boilerclean, {label}, .jsonl.zst", CORPUS, (str(copies["zst"]), out, str(n), size)),
+        ]
+    best: dict[str, dict[str, float]] = {}
+    for _ in range(max(1, repeat)):
+        for name, code, argv in plan:
+            row = _child(code, *argv)
+            if name not in best or row["seconds"] < best[name]["seconds"]:
+                best[name] = row
+    floor = mbps(best[plan[0][0]])
+    lines = [
+        "# Compressed input\n",
+        f"boilerclean corpus mode on the same {size_label} corpus, plain and compressed, "
+        f"{time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
+        f"{platform.machine()}, {os.cpu_count()} cores; MB/s of uncompressed JSONL, best "
+        f"of {max(1, repeat)} rounds\n",
+        "| row | MB/s | vs floor | peak MB |",
+        "|---|---:|---:|---:|",
+    ]
+    rows = []
+    for name, *_ in plan:
+        rate = mbps(best[name])
+        rows.append({"name": name, "mb_per_s": round(rate, 2), "peak_mb": best[name]["peak_mb"]})
+        lines.append(f"| {name} | {rate:.2f} | {rate / floor:.2f} | {best[name]['peak_mb']:.1f} |")
+        print(f"{name:55} {rate:8.2f} MB/s  peak {best[name]['peak_mb']:7.1f} MB", flush=True)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "compressed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / "compressed.json").write_text(json.dumps({"rows": rows}, indent=2), encoding="utf-8")
+    print(f"wrote {RESULTS / 'compressed.md'}")
     return 0
 
 
