@@ -24,6 +24,7 @@ from cleaner.fixes import tidy_line
 from cleaner.matchers import compile_matcher, compile_pattern
 from cleaner.matchers.base import LINE_START, WHOLE_LINE, LazyPattern, Searcher, anchored_ok
 from cleaner.matchers.risk import runs_safely
+from cleaner.matchers.words import count_words
 from cleaner.model import Rule
 from cleaner.ruleset import RuleSet
 
@@ -82,7 +83,7 @@ class CompiledRule:
         # and rules out paragraphs; a large one (counting up to 90 words of a paragraph
         # costs twice a typical search) only once the pattern has matched
         limit = self.rule.max_words
-        if limit is not None and limit <= EARLY_WORDS and len(key.split(None, limit)) > limit:
+        if limit is not None and limit <= EARLY_WORDS and count_words(key, limit) > limit:
             return False
         slow = timeout is not None and (self.guarded or len(key) > SAFE_LINE)
         if self.predicate is not None:
@@ -90,7 +91,7 @@ class CompiledRule:
                 return False
         elif (self.probe.search(key, timeout=timeout) if slow else self.probe.search(key)) is None:
             return False
-        if limit is not None and limit > EARLY_WORDS and len(key.split(None, limit)) > limit:
+        if limit is not None and limit > EARLY_WORDS and count_words(key, limit) > limit:
             return False
         if self.unless is None:
             return True

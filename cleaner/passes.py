@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Protocol
 from cleaner.compiled import SAFE_LINE, VERDICT_KEY, CompiledRule, remember
 from cleaner.errors import RuleRuntimeError
 from cleaner.fixes import Lines
+from cleaner.matchers.words import count_words
 from cleaner.model import Notice, Removal
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ class Work:
         if limit is not None and i > 0 and self.alive[i - 1]:
             above = self.keys[i - 1]
             # only the line directly above (a blank line between: they are not a pair)
-            if above and len(above.split(None, limit)) <= limit:
+            if above and count_words(above, limit) <= limit:
                 self._record(rule, i - 1, trigger=self.lines.number(i))
                 self.alive[i - 1] = False
 

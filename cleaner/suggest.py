@@ -32,6 +32,7 @@ from cleaner.corpus.records import Fields
 from cleaner.engine import Cleaner
 from cleaner.errors import CleanerError, InputError, UnknownPublisherError
 from cleaner.loader import MAX_PATTERN, RULE_SLUG
+from cleaner.matchers.words import count_words
 from cleaner.model import Category, Scope
 from cleaner.ruleset import RuleSet
 from cleaner.scaffold import normalize_domain, yaml_string
@@ -438,13 +439,15 @@ def _mine(
     for i, line in enumerate(lines):
         if line not in seen and len(line) <= MAX_PATTERN:
             seen.add(line)
-            exact.setdefault(line, _Tally()).add(ref, i, count, len(line.split()), None)
+            words = count_words(line, len(line))
+            exact.setdefault(line, _Tally()).add(ref, i, count, words, None)
         label = line_label(line)
         if label is not None:
             key = label.casefold()
             if key not in labels:
                 labels.add(key)
-                prefix.setdefault(key, _Tally()).add(ref, i, count, len(line.split()), label)
+                words = count_words(line, len(line))
+                prefix.setdefault(key, _Tally()).add(ref, i, count, words, label)
 
 
 def _slug(text: str, taken: set[str]) -> str:

@@ -521,6 +521,30 @@ class TestShapes:
         text = "\n".join([LONG, "He said:", "\u201cNo.\u201d", "Fine!", LONG + " Two."])
         assert run(rs, text, engine, publisher="shapes", common=False).text == text
 
+    def test_sentence_ends_of_other_scripts(self, engine: str) -> None:
+        """The danda, the Arabic question mark, the Urdu and Ethiopic full stops and the
+        German closing single quote end sentences too."""
+        rs = ruleset(SHAPES)
+        urdu, german = "اجلاس ختم \u06d4", "Er sagte \u201anein\u2018"
+        ends = ["सभा खत्म हुई।", "هل انتهى؟", urdu, "ስብሰባው አበቃ።", german]
+        text = "\n".join([LONG, *ends, LONG + " Two."])
+        assert run(rs, text, engine, publisher="shapes", common=False).text == text
+
+    def test_prose_without_spaces_is_not_a_short_line(self, engine: str) -> None:
+        """A Chinese or Japanese paragraph has no spaces: counted by its characters, it
+        is long, and a run of them is no menu even without a final full stop. Short
+        lines in those scripts (menu entries, tags) still count as one word each."""
+        rs = ruleset(SHAPES)
+        prose = (
+            "我们今天讨论航天技术更好惠及人民的国际合作以及各国航天机构之间的数据共享和联合任务规划"
+        )
+        paragraphs = [prose, prose[::-1], prose[5:] + prose[:5]]
+        text = "\n".join([LONG, *paragraphs, LONG + " Two."])
+        assert run(rs, text, engine, publisher="shapes", common=False).text == text
+        menu = "\n".join([LONG, "国际", "财经", "体育", LONG + " Two."])
+        r = run(rs, menu, engine, publisher="shapes", common=False)
+        assert r.text == "\n".join([LONG, LONG + " Two."])
+
 
 class TestLimits:
     def test_too_large_document_passes_through(self, rules: RuleSet) -> None:

@@ -737,3 +737,34 @@ def test_direction_dependent_patterns_are_not_probed_in_reverse(pattern: str, li
     cleaner = Cleaner(RuleSet.from_sources([pack]), common=False)
     kept = cleaner.clean(f"{line}\nA sentence of the article.", publisher="oneway").text
     assert (line not in kept.split("\n")) == forward
+
+
+@pytest.mark.parametrize(
+    ("line", "limit", "over"),
+    [
+        ("Read more stories from the desk", 8, False),
+        ("one two three four five six seven eight nine", 8, True),
+        ("国际新闻", 1, False),  # a label: one word, as written
+        ("岐阜 大垣市 西濃", 3, False),  # tags: three words, as written
+        (
+            "我们今天讨论航天技术更好惠及人民的国际合作"
+            "以及各国航天机构之间的数据共享和联合任务规划",
+            8,
+            True,
+        ),
+        ("서울 시민들이 오늘 아침 광장에 모였다", 8, False),  # Korean: spaces between words
+    ],
+)
+def test_count_words_reads_scripts_without_spaces_by_length(line: str, limit: int, over: bool):
+    from cleaner.matchers.words import count_words
+
+    assert (count_words(line, limit) > limit) is over
+
+
+@given(st.text(max_size=120), st.integers(min_value=0, max_value=40))
+def test_count_words_never_counts_fewer_than_split(line: str, limit: int) -> None:
+    """The fast engine proposes rules by ``str.split`` counts; the real count may only be
+    higher, so a line it rules out is one the rule never fires on."""
+    from cleaner.matchers.words import count_words
+
+    assert count_words(line, limit) >= min(len(line.split()), limit + 1)

@@ -21,10 +21,15 @@ from collections.abc import Callable
 import regex
 
 from cleaner.matchers.base import CompiledMatcher, LazyPattern
+from cleaner.matchers.words import count_words
 
-#: Characters a line may end with to count as ending like a sentence.
+#: Characters a line may end with to count as ending like a sentence: Latin and CJK
+#: stops, closing quotes of every convention (the German "\u2018" closes a single
+#: quote), brackets, and the full stops of Devanagari (\u0964 \u0965), Arabic and Urdu
+#: (\u061f \u06d4), Ethiopic (\u1362) and Burmese (\u104b).
 FINAL_PUNCTUATION = frozenset(
-    ".!?\u2026:;\u3002\uff01\uff1f\uff1a\uff1b\u201d\u201c\u2019\"'\u00bb\u00ab)]\u300d\u300f\uff09"
+    ".!?\u2026:;\u3002\uff01\uff1f\uff1a\uff1b\uff0e\uff61\u201d\u201c\u2019\u2018\"'"
+    "\u00bb\u00ab\u203a\u2039)]\u300d\u300f\uff09\u0964\u0965\u061f\u06d4\u1362\u104b"
 )
 _WHOLE_LINE = LazyPattern(r"^.*\Z", regex.DOTALL)
 
@@ -33,7 +38,7 @@ def _predicate(max_words: int, min_words: int, final: bool | None) -> Callable[[
     def check(key: str) -> bool:
         if final is not None and (key[-1:] in FINAL_PUNCTUATION) != final:
             return False
-        words = len(key.split(None, max_words))  # stops counting past max_words
+        words = count_words(key, max_words)  # stops counting past max_words
         return min_words <= words <= max_words
 
     return check
