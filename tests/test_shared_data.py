@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from conftest import EXAMPLES, labelled_pages
 
@@ -53,20 +55,26 @@ def _generic(rule_id: str, rules: RuleSet) -> bool:
 @needs_pages
 @pytest.mark.parametrize("pack", [p.id for p in RuleSet.load(env=False).packs])
 def test_no_pack_drops_article_lines_even_when_forced(pack: str, builtin: RuleSet) -> None:
-    """Force each pack onto every dev page: none of its text rules may drop a true line."""
+    """Force each pack onto every dev page: none of its text rules may drop a true line.
+
+    A removed line whose text the article has is lost only when the output keeps fewer
+    copies of it than the article has: a teaser below the story that repeats its lede
+    word for word is boilerplate, and the lede itself stays."""
     cleaner = Cleaner(builtin, packs=[pack, "common"])
     lost = []
     for page in PAGES:
-        article = {line.strip() for line in page["expected_text"].split("\n") if line.strip()}
+        article = Counter(line.strip() for line in page["expected_text"].split("\n"))
         publisher = None if builtin.pack(pack).kind == "shared" else pack
         result = cleaner.clean(page["scraped_text"], publisher=publisher)
+        kept = Counter(line.strip() for line in result.text.split("\n"))
         lost += [
             (page["id"], r.rule_id, r.text)
             for r in result.removals
             if r.rule_id.startswith(pack + "/")
             and not _generic(r.rule_id, builtin)
             and r.span is None
-            and r.text.strip() in article
+            and r.text.strip()
+            and kept[r.text.strip()] < article[r.text.strip()]
             and r.text.strip() not in LABEL_NOISE
         ]
     assert not lost, lost[:10]
