@@ -25,7 +25,7 @@ from cleaner.errors import (
     UnknownPublisherError,
 )
 from cleaner.fixes import Normalization
-from cleaner.model import Result
+from cleaner.model import Pack, Result
 from cleaner.ruleset import ENV_VAR, RuleSet
 
 if TYPE_CHECKING:
@@ -737,7 +737,7 @@ def _rules_show(rules: RuleSet, ident: str) -> int:
         ("aliases", pack.aliases),
         ("domains", pack.domains),
         ("extends", pack.extends),
-        ("fingerprints", pack.fingerprints),
+        ("fingerprints", _fingerprint_labels(pack)),
         ("sources", pack.sources),
     ):
         for i, value in enumerate(values):
@@ -747,6 +747,13 @@ def _rules_show(rules: RuleSet, ident: str) -> int:
         print(f"  {r.id:<40} {r.action:<10} {r.category}")
     print(f"examples:     {len(pack.examples)}")
     return EXIT_OK
+
+
+def _fingerprint_labels(pack: Pack) -> tuple[str, ...]:
+    return tuple(
+        f"{f} (anywhere)" if anywhere else f
+        for f, anywhere in zip(pack.fingerprints, pack.anywhere_flags(), strict=True)
+    )
 
 
 def _rules_test(rules: RuleSet, only: set[str] | None) -> int:

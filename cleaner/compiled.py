@@ -122,6 +122,8 @@ class CompiledFingerprint:
     pattern: LazyPattern
     literals: frozenset[str] | None
     anchor: int
+    #: counts on any line, not only among the first and last ``zone`` lines
+    anywhere: bool = False
 
 
 def _compile_rule(rule: Rule, index: int) -> CompiledRule:
@@ -182,7 +184,7 @@ class CompiledIndex:
                 bucket.append(compiled)
             if pack.kind == "shared":
                 continue
-            for source in pack.fingerprints:
+            for source, everywhere in zip(pack.fingerprints, pack.anywhere_flags(), strict=True):
                 # a fingerprint matches the whole line, so a leading literal starts it
                 lits, anchor = analyse(r"\A(?:" + source + r")\Z")
                 self.fingerprints.append(
@@ -192,6 +194,7 @@ class CompiledIndex:
                         compile_pattern(source),
                         lits,
                         anchor,
+                        everywhere,
                     )
                 )
         self.unfiltered_rules = [r for r in self.rules if r.literals is None]

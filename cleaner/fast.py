@@ -70,15 +70,15 @@ def detect(
     if not tries and not index.unfiltered_fingerprints:
         return {}
     inside = zone_lines(keys, zone)
-    if index.unfiltered_fingerprints:
-        for i in inside:
-            tries += [(i, fp.index) for fp in index.unfiltered_fingerprints]
+    for fp in index.unfiltered_fingerprints:
+        lines = range(len(keys)) if fp.anywhere else inside
+        tries += [(i, fp.index) for i in lines if keys[i]]
     found: dict[str, int] = {}
     for i, f in sorted(tries):
         fp = index.fingerprints[f]
         if fp.pack in found and found[fp.pack] <= i:
             continue
-        if i not in inside:
+        if i not in inside and not fp.anywhere:
             continue
         try:
             hit = fp.pattern.fullmatch(keys[i], timeout=timeout) is not None

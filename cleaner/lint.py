@@ -79,7 +79,9 @@ def _rule_checks(pack: Pack, fired_by: set[str], near: set[str]) -> Iterator[Pro
 
 
 def _fingerprint_checks(ruleset: RuleSet, pack: Pack, zone: int) -> Iterator[Problem]:
-    for source, loc in zip(pack.fingerprints, pack.fingerprint_locations, strict=True):
+    for source, loc, everywhere in zip(
+        pack.fingerprints, pack.fingerprint_locations, pack.anywhere_flags(), strict=True
+    ):
         pattern = regex.compile(source)
         if required_literals(r"\A(?:" + source + r")\Z") is None:
             yield Problem(
@@ -114,7 +116,7 @@ def _fingerprint_checks(ruleset: RuleSet, pack: Pack, zone: int) -> Iterator[Pro
                 hits = [
                     i
                     for i, k in enumerate(keys)
-                    if k and in_zone(keys, i, zone) and pattern.fullmatch(k)
+                    if k and (everywhere or in_zone(keys, i, zone)) and pattern.fullmatch(k)
                 ]
                 if hits:
                     yield Problem(

@@ -55,6 +55,7 @@ PACK_KEYS = (
     "domains",
     "kind",
     "fingerprints",
+    "fingerprints_anywhere",
     "extends",
     "sources",
     "rules",
@@ -178,7 +179,10 @@ class _PackParser:
             kind = self._choice(top["kind"], PACK_KINDS, "kind") or "publisher"
         aliases = self._str_list(top, "aliases")
         domains = tuple(d.lower().lstrip(".") for d in self._str_list(top, "domains"))
-        fingerprints, fp_locs = self._fingerprints(top)
+        zoned, zoned_locs = self._fingerprints(top, "fingerprints")
+        anywhere, anywhere_locs = self._fingerprints(top, "fingerprints_anywhere")
+        fingerprints, fp_locs = zoned + anywhere, zoned_locs + anywhere_locs
+        fp_anywhere = (False,) * len(zoned) + (True,) * len(anywhere) if anywhere else ()
         extends_items = self.r.strings(top["extends"], "extends") or [] if "extends" in top else []
         extends = tuple(v for v, _ in extends_items)
         extends_locs = tuple(self.r.loc(n) for _, n in extends_items)
@@ -205,6 +209,7 @@ class _PackParser:
             path=self.source.path,
             origin=self.source.origin,
             fingerprint_locations=fp_locs,
+            fingerprint_anywhere=fp_anywhere,
         )
 
     # -- small typed reads -------------------------------------------------------------
@@ -235,11 +240,12 @@ class _PackParser:
     def _fingerprints(
         self,
         top: dict[str, yaml.Node],
+        key: str,
     ) -> tuple[tuple[str, ...], tuple[Location, ...]]:
-        if "fingerprints" not in top:
+        if key not in top:
             return (), ()
         out, locs = [], []
-        for value, node in self.r.strings(top["fingerprints"], "fingerprints") or ():
+        for value, node in self.r.strings(top[key], key) or ():
             lazy = compile_pattern(value)
             try:
                 check_pattern(lazy)

@@ -190,7 +190,14 @@ class Pack:
     path: str = ""
     origin: Literal["builtin", "user"] = "builtin"
     fingerprint_locations: tuple[Location, ...] = ()
+    #: per fingerprint: whether it counts anywhere in the text (``fingerprints_anywhere``)
+    #: instead of only among the first and last lines; empty when none does
+    fingerprint_anywhere: tuple[bool, ...] = ()
     extends_locations: tuple[Location, ...] = ()
+
+    def anywhere_flags(self) -> tuple[bool, ...]:
+        """Per fingerprint, whether it counts anywhere in the text."""
+        return self.fingerprint_anywhere or (False,) * len(self.fingerprints)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,12 @@ from cleaner.selection import in_zone
 def detect(
     index: CompiledIndex, keys: Sequence[str], zone: int, timeout: float | None
 ) -> dict[str, int]:
-    """Pack id -> first line index where one of its fingerprints matches a whole line."""
+    """Pack id -> first line index where one of its fingerprints matches a whole line
+    (among the first or last ``zone`` lines, or anywhere for ``fingerprints_anywhere``)."""
     found: dict[str, int] = {}
     for fp in index.fingerprints:
         for i, key in enumerate(keys):
-            if not key or not in_zone(keys, i, zone):
+            if not key or not (fp.anywhere or in_zone(keys, i, zone)):
                 continue
             try:
                 hit = fp.pattern.fullmatch(key, timeout=timeout) is not None

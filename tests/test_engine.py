@@ -247,6 +247,35 @@ class TestSelection:
         )
         assert run(rules, text, engine).pack_ids == ("common",)
 
+    @pytest.mark.parametrize("literal", [True, False])
+    def test_fingerprint_anywhere_counts_mid_text(self, engine: str, literal: bool) -> None:
+        """A house line printed mid-article (a newsletter box) selects its pack wherever
+        it stands when listed under ``fingerprints_anywhere``; whole lines only."""
+        box, pattern = "Get the Bugle's best.", "Get the Bugle.s best\\."
+        if not literal:  # no literal for the prefilter: tried on every line
+            box, pattern = "1234567", "\\d{7}"
+        pack = (
+            "bugle",
+            f"""
+            publisher: Daily Bugle
+            fingerprints: ['Daily Bugle does not provide investment advice\\..*']
+            fingerprints_anywhere: ['{pattern}']
+            rules:
+              - id: box
+                exact: "{box}"
+                category: newsletter
+                why: newsletter box
+            """,
+        )
+        rs = ruleset(pack)
+        body = [f"Paragraph {i} of a long story." for i in range(30)]
+        text = "\n".join([*body[:15], box, *body[15:]])
+        r = run(rs, text, engine, common=False)
+        assert r.pack_ids == ("bugle",) and r.packs[0].detail == "line 16"
+        assert [x.rule_id for x in r.removals] == ["bugle/box"]
+        quoted = "\n".join([*body[:15], f"She said: {box}", *body[15:]])
+        assert run(rs, quoted, engine, common=False).pack_ids == ()
+
     def test_order_explicit_url_fingerprint_wire_common(self, rules: RuleSet, engine: str) -> None:
         text = "Story.\nCopyright 2024 Wire Service. All rights reserved."
         r = run(rules, text, engine, url="https://news.dailybugle.example/a/1")

@@ -193,6 +193,19 @@ def test_fingerprint_on_an_example_that_fires_one_of_its_rules_is_fine():
     assert errors(lint(ruleset(acme=FINGERPRINTED, beta=beta))) == []
 
 
+def test_fingerprint_anywhere_is_checked_on_every_line_of_other_examples():
+    """A zoned fingerprint on line 14 of another pack's example is out of its reach; one
+    under ``fingerprints_anywhere`` is not, so lint reports it."""
+    filler = "\\n".join(f"Paragraph {i}." for i in range(13))
+    beta = other_pack(filler + "\\nAcme Wire Service: all rights reserved.\\n" + filler)
+    assert errors(lint(ruleset(acme=FINGERPRINTED, beta=beta))) == []
+    anywhere = FINGERPRINTED.replace("fingerprints:", "fingerprints_anywhere:")
+    found = errors(lint(ruleset(acme=anywhere, beta=beta)))
+    assert [p.message.split(";")[0] for p in found] == [
+        "fingerprint fires on beta example 'syndicated' (line 15)"
+    ]
+
+
 def test_fingerprint_must_match_the_whole_line():
     beta = other_pack("Editors said Acme Wire Service: all rights reserved. was odd wording")
     assert errors(lint(ruleset(acme=FINGERPRINTED, beta=beta))) == []

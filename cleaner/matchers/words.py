@@ -13,7 +13,9 @@ a run of short lines. Korean separates its words with spaces and counts as writt
 
 >>> count_words("Read more stories", 8), count_words("航天国际合作", 8)
 (3, 1)
->>> count_words("我们今天讨论航天技术更好惠及人民的国际合作以及各国航天机构之间的数据共享和联合任务规划", 100)
+>>> prose = "我们今天讨论航天技术更好惠及人民的国际合作"
+>>> prose += "以及各国航天机构之间的数据共享和联合任务规划"
+>>> count_words(prose, 100)
 22
 """
 
