@@ -34,7 +34,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cleaner.errors import InputError
 from cleaner.model import AppliedPack, Category, Notice, Removal, Result
@@ -986,6 +986,8 @@ _LOOSE_OWNERS = frozenset(
     ("div", "section", "article", "main", "td", "th", "blockquote", "dd", "center", "body")
 )
 _OWNERS = BLOCK_TAGS | _CELLS
+#: Blocks whose text is a unit (:func:`_units`); text in any other block is not.
+_UNIT_OWNERS = frozenset(("p",)) | HEADINGS | _LOOSE_OWNERS
 
 
 def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
@@ -994,50 +996,45 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     child blocks together; each heading (an ``<h1>`` is a title, text unused; the others
     count only as a lead, see :func:`_lead`). Each unit: (element,
     text, characters inside ``<a>``, tag). One pass over the text nodes, at C speed but for
-    a step up the tree from each text node's parent to its block, cached per parent."""
-    owner_of: dict[int, tuple[LexborNode, str, bool, int] | None] = {}
-    units: dict[int, tuple[LexborNode, str, list[str], list[int]]] = {}
+    a step up the tree from each text node's parent to its block.
+
+    The step up is not cached per parent: nearly every text node has a parent of its own
+    (a link, a span), so a cache costs a lookup and a store per text node and saves almost
+    no steps. The unit is looked up once per text node, by its block's id."""
+    units: dict[int, list[Any]] = {}  # block id -> [block, tag, pieces, link characters]
     # whitespace-only text nodes (a third of a page's nodes) are skipped in C
     for node in body.traverse(include_text=True, skip_empty=True):
         if not node.is_text_node:  # a C-level test, no string
             continue
-        parent = node.parent
-        if parent is None:
+        up = node.parent
+        if up is None:
             continue
-        key = parent.mem_id
-        if key in owner_of:
-            hit = owner_of[key]
-        else:
-            up = parent
-            tag = parent.tag or ""
-            in_link = False
-            while tag not in _OWNERS:  # up through inline elements to the block
-                if tag == "a":
-                    in_link = True
-                above = up.parent
-                if above is None:
-                    up, tag = body, "body"
-                    break
-                up, tag = above, above.tag or ""
-            if tag == "p" or tag in HEADINGS or tag in _LOOSE_OWNERS:
-                hit = (up, tag, in_link, up.mem_id)
-            else:
-                hit = None
-            owner_of[key] = hit
-        if hit is None:
+        tag = up.tag
+        in_link = False
+        while tag not in _OWNERS:  # up through inline elements to the block
+            if tag == "a":
+                in_link = True
+            above = up.parent
+            if above is None:
+                up, tag = body, "body"
+                break
+            up, tag = above, above.tag
+        if tag not in _UNIT_OWNERS:
             continue
-        unit = units.get(hit[3])
-        if unit is None:
-            unit = units[hit[3]] = (hit[0], hit[1], [], [0])
+        key = up.mem_id
         text = node.text_content or ""
-        unit[2].append(text)
-        if hit[2]:
-            unit[3][0] += len(text)
+        unit = units.get(key)
+        if unit is None:
+            units[key] = [up, tag, [text], len(text) if in_link else 0]
+        else:
+            unit[2].append(text)
+            if in_link:
+                unit[3] += len(text)
     out = []
     for owner, tag, pieces, links in units.values():
         text = " ".join("".join(pieces).split())
         if text:
-            out.append((owner, text, min(links[0], len(text)), tag))
+            out.append((owner, text, min(links, len(text)), tag))
     return out
 
 
