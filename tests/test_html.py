@@ -9,10 +9,19 @@ import codecs
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner import Cleaner
 from cleaner.errors import InputError, UnknownPublisherError
-from cleaner.html import DEEP_CHECK_TAGS, decode_html, flatten_deep, hint_of
+from cleaner.html import (
+    DEEP_CHECK_TAGS,
+    _digit_count,
+    _squeeze,
+    decode_html,
+    flatten_deep,
+    hint_of,
+)
 
 PARA = [
     "The city council voted on Tuesday to keep the night buses running through the winter.",
@@ -783,3 +792,17 @@ def test_layout_containers_of_other_page_regions_are_not_chunks_of_the_body(
         + region("extra", "<p>The writer has ridden the night buses for more than ten years.</p>")
     )
     assert lines(generic.clean_html(page(body)).text) == PARA
+
+
+# the fast paths of the HTML stage against the plain expressions they stand for
+WHITESPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2009\u2028\u3000"
+
+
+@given(st.text(alphabet=WHITESPACE + "ab.\u00e9\u2019"))
+def test_squeeze_is_split_and_join(text: str) -> None:
+    assert _squeeze(text) == " ".join(text.split())
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8")) | st.text(alphabet="0123456789 x\u00b2"))
+def test_digit_count_is_isdigit_per_character(text: str) -> None:
+    assert _digit_count(text) == sum(map(str.isdigit, text))
