@@ -491,31 +491,6 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT - 3] + "..."
 
 
-#: The ASCII whitespace that :meth:`str.split` splits on, other than one space, and a
-#: run of two spaces.
-_ASCII_BREAKS = ("\n", "  ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
-
-
-def _squeeze(text: str) -> str:
-    """``" ".join(text.split())``: whitespace runs made one space, none at the ends.
-
-    Most lines need no change (three in four paragraphs of a page): an ASCII line is
-    tested for whitespace other than single inner spaces in a few C-speed scans and
-    returned as it is, not cut into a list of words and joined again.
-
-    >>> _squeeze(" a \\n b\\u00a0c "), _squeeze("a b")
-    ('a b c', 'a b')
-    """
-    if (
-        text.isascii()
-        and not text.startswith(" ")
-        and not text.endswith(" ")
-        and not any(map(text.__contains__, _ASCII_BREAKS))
-    ):
-        return text
-    return " ".join(text.split())
-
-
 def _node_text(node: LexborNode) -> str:
     return node.text(deep=True, separator=" ", strip=False)
 
@@ -569,7 +544,7 @@ class _Walker:
     def _flush(self) -> None:
         if not self._buf:
             return
-        text = _squeeze("".join(self._buf))
+        text = " ".join("".join(self._buf).split())
         self._buf.clear()
         links, self._links = self._links, 0
         if text:
@@ -1073,7 +1048,7 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
                 unit[3] += len(text)
     out = []
     for owner, tag, pieces, links in units.values():
-        text = _squeeze("".join(pieces))
+        text = " ".join("".join(pieces).split())
         if text:
             out.append((owner, text, min(links, len(text)), tag))
     return out

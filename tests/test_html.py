@@ -17,7 +17,6 @@ from cleaner.errors import InputError, UnknownPublisherError
 from cleaner.html import (
     DEEP_CHECK_TAGS,
     _digit_count,
-    _squeeze,
     decode_html,
     flatten_deep,
     hint_of,
@@ -794,15 +793,7 @@ def test_layout_containers_of_other_page_regions_are_not_chunks_of_the_body(
     assert lines(generic.clean_html(page(body)).text) == PARA
 
 
-# the fast paths of the HTML stage against the plain expressions they stand for
-WHITESPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2009\u2028\u3000"
-
-
-@given(st.text(alphabet=WHITESPACE + "ab.\u00e9\u2019"))
-def test_squeeze_is_split_and_join(text: str) -> None:
-    assert _squeeze(text) == " ".join(text.split())
-
-
+# a fast path of the HTML stage against the plain expression it stands for
 @given(st.text(alphabet=st.characters(codec="utf-8")) | st.text(alphabet="0123456789 x\u00b2"))
 def test_digit_count_is_isdigit_per_character(text: str) -> None:
     assert _digit_count(text) == sum(map(str.isdigit, text))
