@@ -17,12 +17,13 @@ from typing import Any
 
 import orjson
 import zstandard
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from support import SCALE, TINY_PACK
 
 from cleaner import Cleaner, RuleSet
 from cleaner.corpus import CorpusOptions, run_corpus
+from cleaner.corpus.formats import CORRUPT_ERRORS, open_read
 from cleaner.model import PackSource
 
 PACK = TINY_PACK
@@ -114,6 +115,14 @@ def test_every_line_is_cleaned_or_rejected_the_same_in_every_compression(
 
 @settings_
 @given(documents, st.sampled_from([".gz", ".zst"]), st.integers(0, 400), st.binary(max_size=8))
+@example(  # junk after the cut decodes into lines of its own (found by a CI run)
+    data=b'{"text": 5}\n[1, 2]\n\xc2\x90\xf0\x9f\x81\x90\xf0\xab\xa1\x90\xf4\x8d\xba\x90\n000'
+    b"\xc2\x80\xc2\x81\xc2\x82\xc2\x90\xc3\x90\xc3\x91\xf0\x91\x8f\x90\n\r\n"
+    b'{"text":"Story.\\nNow Read: more\\nEnd."}',
+    suffix=".gz",
+    cut=72,
+    junk=b"\x01\x01",
+)
 def test_a_broken_stream_keeps_what_it_can_and_reports_the_break(
     tmp_path_factory: object, data: bytes, suffix: str, cut: int, junk: bytes
 ) -> None:
@@ -126,11 +135,28 @@ def test_a_broken_stream_keeps_what_it_can_and_reports_the_break(
     assert len(breaks) <= 1
     if breaks:  # everything before the break is accounted for, line by line
         assert breaks[0] == rejects[-1]
+        # the lines are those the stream gave before it broke: junk after the cut can
+        # decode into bytes of its own (deflate back-references), newlines among them
+        decoded = _decoded_before_break(tmp / f"in.jsonl{suffix}")
+        assert breaks[0]["line"] == decoded.count(b"\n") + 1
         assert len(kept) + len(rejects) - 1 == breaks[0]["line"] - 1 - _blank_before(
-            data, breaks[0]["line"]
+            decoded, breaks[0]["line"]
         )
     else:  # it decompressed in full (junk may have been ignored trailing data)
         assert len(kept) + len(rejects) <= _lines_in(data)
+
+
+def _decoded_before_break(path: Path) -> bytes:
+    """What a streaming reader of a broken compressed file gets before the error."""
+    out = bytearray()
+    with open_read(str(path)) as fh:
+        read = getattr(fh, "read1", fh.read)
+        try:
+            while piece := read(1 << 16):
+                out += piece
+        except CORRUPT_ERRORS:
+            pass
+    return bytes(out)
 
 
 def _blank_before(data: bytes, line: int) -> int:
