@@ -437,6 +437,7 @@ def _mine(
     labels: set[str] = set()
     count = len(lines)
     for i, line in enumerate(lines):
+        words = None
         if line not in seen and len(line) <= MAX_PATTERN:
             seen.add(line)
             words = count_words(line, len(line))
@@ -446,7 +447,8 @@ def _mine(
             key = label.casefold()
             if key not in labels:
                 labels.add(key)
-                words = count_words(line, len(line))
+                if words is None:
+                    words = count_words(line, len(line))
                 prefix.setdefault(key, _Tally()).add(ref, i, count, words, label)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 
 from cleaner import Cleaner
+from cleaner.model import Removal
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CONTEXT_KEYS = ("url", "date", "language", "xfail", "needs_url")
@@ -70,10 +72,11 @@ def find_pages(root: Path = FIXTURES) -> list[Page]:
 PAGES = find_pages()
 
 
-def _param(page: Page) -> Any:
-    marks = []
-    if page.meta.get("xfail"):
-        marks.append(pytest.mark.xfail(strict=True, reason=str(page.meta["xfail"])))
+def _param(page: Page, *known: str) -> Any:
+    """The page as a test case, a strict xfail when its JSON names a known failure
+    (``xfail``, or one of ``known`` for this test)."""
+    reasons = [str(page.meta[k]) for k in ("xfail", *known) if page.meta.get(k)]
+    marks = [pytest.mark.xfail(strict=True, reason="; ".join(reasons))] if reasons else []
     return pytest.param(page, id=page.id, marks=marks)
 
 
@@ -88,12 +91,6 @@ def _report(page: Page, got: list[str], want: list[str], removals: list[str]) ->
             *(removals or ["(none)"]),
         ]
     )
-
-
-def _param_without_url(page: Page) -> Any:
-    reasons = [str(page.meta[k]) for k in ("xfail", "needs_url") if page.meta.get(k)]
-    marks = [pytest.mark.xfail(strict=True, reason="; ".join(reasons))] if reasons else []
-    return pytest.param(page, id=page.id, marks=marks)
 
 
 @pytest.mark.parametrize("page", [_param(p) for p in PAGES])
@@ -111,11 +108,15 @@ def test_page(page: Page, cleaner: Cleaner) -> None:
         got = result.text.rstrip("\n").split("\n")
         removals = []
         result_removals = result.removals
-    removals += [f"line {r.line:>4} {r.rule_id:<40} {r.text[:70]}" for r in result_removals]
+    removals += _lines_removed(result_removals)
     assert got == want, _report(page, got, want, removals)
 
 
-@pytest.mark.parametrize("page", [_param_without_url(p) for p in PAGES if not p.html])
+def _lines_removed(removals: Sequence[Removal]) -> list[str]:
+    return [f"line {r.line:>4} {r.rule_id:<40} {r.text[:70]}" for r in removals]
+
+
+@pytest.mark.parametrize("page", [_param(p, "needs_url") for p in PAGES if not p.html])
 def test_page_without_url(page: Page, cleaner: Cleaner) -> None:
     """The same article from the bare text: the pack is found by its fingerprints."""
     context = {k: page.meta[k] for k in ("date", "language") if k in page.meta}
@@ -123,8 +124,7 @@ def test_page_without_url(page: Page, cleaner: Cleaner) -> None:
     result = cleaner.clean(page.source.read_text(encoding="utf-8"), **context)
     got = result.text.rstrip("\n").split("\n")
     removals = [f"cleaned without its URL; packs: {', '.join(p.id for p in result.packs)}"]
-    removals += [f"line {r.line:>4} {r.rule_id:<40} {r.text[:70]}" for r in result.removals]
-    assert got == want, _report(page, got, want, removals)
+    assert got == want, _report(page, got, want, removals + _lines_removed(result.removals))
 
 
 def test_fixture_folder_is_well_formed() -> None:
