@@ -65,7 +65,9 @@ def test_keep_categories_and_missing_context_columns():
 def test_function_pickles_small_fingerprints_stably_and_compiles_once_per_process():
     fn = CleanBatch(annotate_column="notes")
     blob = pickle.dumps(fn)
-    assert len(blob) < 1_000_000  # pack sources and settings, no compiled objects
+    # pack sources and settings, no compiled objects (the bound grows with the packs' YAML)
+    sources = sum(len(src.text.encode("utf-8")) for src in fn.cleaner.ruleset.sources)
+    assert len(blob) < sources + 50_000
     assert pickle.loads(blob).cleaner is pickle.loads(blob).cleaner  # one per process
     hasher = pytest.importorskip("datasets.fingerprint").Hasher
     assert hasher.hash(fn) == hasher.hash(CleanBatch(annotate_column="notes"))
