@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from cleaner.errors import InputError
+from cleaner.matchers.shape import FINAL_PUNCTUATION
 from cleaner.model import AppliedPack, Category, Notice, Removal, Result
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -641,17 +642,18 @@ class _Walker:
 
 _LISTS = frozenset(("ul", "ol", "menu"))
 
+
 # -- choosing the article -----------------------------------------------------------------------
 #: Characters that end a sentence, tested on a line's last non-space character (a regex
 #: anchored at the end would be tried at every position of a long paragraph).
-_END_CHARS = frozenset(".!?…。:;\"'”“»«)]")
-
-
 def _ends_sentence(text: str) -> bool:
-    """Whether the last non-space character of ``text`` ends a sentence (closing quotes,
-    brackets, colons and ``。`` count)."""
+    """Whether the last non-space character of ``text`` ends a sentence, by the same
+    marks as the text rules' ``final_punctuation`` (closing quotes, brackets, colons,
+    ``。``, full-width marks, the danda and the Arabic, Urdu, Ethiopic and Burmese stops):
+    a Hindi or Japanese paragraph must weigh as much as an English one when choosing the
+    article root."""
     end = text.rstrip()
-    return bool(end) and end[-1] in _END_CHARS
+    return bool(end) and end[-1] in FINAL_PUNCTUATION
 
 
 #: Weight of a non-article line against an article-like one when choosing the root.

@@ -17,6 +17,7 @@ from cleaner.errors import InputError, UnknownPublisherError
 from cleaner.html import (
     DEEP_CHECK_TAGS,
     _digit_count,
+    _ends_sentence,
     decode_html,
     flatten_deep,
     hint_of,
@@ -797,3 +798,24 @@ def test_layout_containers_of_other_page_regions_are_not_chunks_of_the_body(
 @given(st.text(alphabet=st.characters(codec="utf-8")) | st.text(alphabet="0123456789 x\u00b2"))
 def test_digit_count_is_isdigit_per_character(text: str) -> None:
     assert _digit_count(text) == sum(map(str.isdigit, text))
+
+
+# the root choice weighs paragraphs of every script alike: a sentence ends where the text
+# rules' final_punctuation says it does
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council voted to keep the buses running.",
+        "नगर परिषद ने रात की बसें चालू रखने का फैसला किया।",
+        "市議会は夜間バスの運行を続けると決めた\uff01",
+        "「バスは冬も走る」",
+        "قرر المجلس إبقاء الحافلات الليلية؟",
+        "Der Rat sagte: \u201eDie Busse fahren weiter.\u2018",
+    ],
+)
+def test_sentence_ends_of_every_script(text: str) -> None:
+    assert _ends_sentence(text)
+
+
+def test_headline_without_final_mark_is_not_a_sentence() -> None:
+    assert not _ends_sentence("Night buses saved after council vote")
