@@ -14,7 +14,7 @@ import pytest
 from cleaner import Cleaner, Document, InputError, RuleRuntimeError, RuleSet, compiled
 from cleaner.compiled import VERDICT_KEY
 from cleaner.fixes import Normalization
-from cleaner.model import PackSource
+from cleaner.model import PackSource, Result
 
 ENGINES = ["fast", "reference"]
 
@@ -421,14 +421,21 @@ class TestApi:
         expected = [c.clean(d, publisher="bugle").text for d in docs]
         barrier = threading.Barrier(8)
 
-        def work(chunk: list[str]) -> list[str]:
+        def work(chunk: list[str]) -> list[Result]:
             barrier.wait()
-            return [c.clean(d, publisher="bugle").text for d in chunk]
+            return [c.clean(d, publisher="bugle") for d in chunk]
 
         with ThreadPoolExecutor(8) as pool:
             parts = list(pool.map(work, [docs[i::8] for i in range(8)]))
-        got = {d: t for i in range(8) for d, t in zip(docs[i::8], parts[i], strict=True)}
-        assert [got[d] for d in docs] == expected
+        got = {d: r for i in range(8) for d, r in zip(docs[i::8], parts[i], strict=True)}
+        # a difference names the document and what the run said about it (a rule that
+        # timed out or failed under load leaves a notice), not only the text
+        wrong = [
+            (d, got[d].text, got[d].warnings)
+            for d, e in zip(docs, expected, strict=True)
+            if got[d].text != e
+        ]
+        assert not wrong, wrong[:3]
 
 
 def test_top_level_clean_function() -> None:
