@@ -644,14 +644,13 @@ _LISTS = frozenset(("ul", "ol", "menu"))
 
 
 # -- choosing the article -----------------------------------------------------------------------
-#: Characters that end a sentence, tested on a line's last non-space character (a regex
-#: anchored at the end would be tried at every position of a long paragraph).
 def _ends_sentence(text: str) -> bool:
     """Whether the last non-space character of ``text`` ends a sentence, by the same
     marks as the text rules' ``final_punctuation`` (closing quotes, brackets, colons,
     ``。``, full-width marks, the danda and the Arabic, Urdu, Ethiopic and Burmese stops):
     a Hindi or Japanese paragraph must weigh as much as an English one when choosing the
-    article root."""
+    article root. Only the last character is tested: a regex anchored at the end would be
+    tried at every position of a long paragraph."""
     end = text.rstrip()
     return bool(end) and end[-1] in FINAL_PUNCTUATION
 
