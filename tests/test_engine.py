@@ -414,7 +414,10 @@ class TestApi:
         assert a.hash == c.hash
 
     def test_thread_safe(self, rules: RuleSet) -> None:
-        c = Cleaner(rules)
+        # no wall-clock limits: on a loaded machine a thread can wait past a rule's
+        # timeout for the interpreter lock, and that would skip the rule (with a notice)
+        # without any shared state being wrong; only a real race may fail this test
+        c = Cleaner(rules, rule_timeout=None, time_budget=None)
         docs = [
             f"Story {i}.\nNow Read: x{i}\n(Photo: P{i}) Caption {i}\nComments" for i in range(400)
         ]
@@ -428,8 +431,7 @@ class TestApi:
         with ThreadPoolExecutor(8) as pool:
             parts = list(pool.map(work, [docs[i::8] for i in range(8)]))
         got = {d: r for i in range(8) for d, r in zip(docs[i::8], parts[i], strict=True)}
-        # a difference names the document and what the run said about it (a rule that
-        # timed out or failed under load leaves a notice), not only the text
+        # a difference names the document and what the run said about it, not only the text
         wrong = [
             (d, got[d].text, got[d].warnings)
             for d, e in zip(docs, expected, strict=True)
