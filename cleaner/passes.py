@@ -18,7 +18,11 @@ tag list, a block of teasers), judged at the start of the pass; one with ``min_l
 only while the document has at least N live non-blank lines; one with ``repeated: true``
 only on a line whose exact text a live line above it already has. A cut that would remove
 more than its share of the document's characters removes only its trigger line and
-leaves a notice.
+leaves a notice. The same share bounds a run rule: when the runs it would take (in its
+scope) hold more than that share of the document's characters, the rule does not apply
+to the document in that pass, and a notice says so. Menus and teaser lists are furniture
+around an article; a document most of whose text comes in runs of short lines is made
+of them (a poem, song lyrics, a list, a blog written in short lines of Chinese).
 
 The engines differ only in how they find which rules fire on a line (a
 :class:`LineMatcher`): the reference engine tries every rule on every line, every time;
@@ -72,6 +76,7 @@ class Work:
         self.strict = strict
         self.max_cut_share = max_cut_share
         self.total_chars = sum(map(len, keys))
+        self.run_guarded: set[int] = set()
         self.deadline = deadline
 
     # -- guarded rule calls ----------------------------------------------------------------
@@ -235,7 +240,9 @@ class Layout:
         self.rank = {i: k for k, i in enumerate(self.order)}
         self.found = found
         self.keys = work.keys
+        self.work = work
         self._first: dict[str, int] | None = None
+        self._run_ok: dict[int, bool] = {}
 
     def first_rank(self, key: str) -> int:
         """The position of the first live line with exactly this text."""
@@ -256,9 +263,53 @@ class Layout:
                 return False
             if r.scope.tail is not None and len(self.order) - k > r.scope.tail:
                 return False
-        if r.run is not None and self.run_length(rule, k) < r.run:
+        if r.run is not None and (self.run_length(rule, k) < r.run or not self.runs_allowed(rule)):
             return False
         return not (r.repeated and self.first_rank(self.keys[i]) == k)
+
+    def in_scope(self, rule: CompiledRule, k: int) -> bool:
+        scope = rule.rule.scope
+        if scope is None:
+            return True
+        if scope.head is not None and k + 1 > scope.head:
+            return False
+        return scope.tail is None or len(self.order) - k <= scope.tail
+
+    def runs_allowed(self, rule: CompiledRule) -> bool:
+        """Whether the runs a run rule would take this pass stay within the document's
+        share (see the module docstring); decided once per rule and pass."""
+        allowed = self._run_ok.get(rule.index)
+        if allowed is not None:
+            return allowed
+        need, n, taken, k = rule.rule.run or 1, len(self.order), 0, 0
+        while k < n:
+            start = k
+            while k < n and self._matches(rule, k):
+                k += 1
+            if k - start >= need:
+                taken += sum(
+                    len(self.keys[self.order[j]]) for j in range(start, k) if self.in_scope(rule, j)
+                )
+            k = max(k, start + 1)
+        work = self.work
+        limit = work.max_cut_share * work.total_chars
+        allowed = taken <= limit
+        if not allowed and rule.index not in work.run_guarded:
+            work.run_guarded.add(rule.index)
+            work.notices.append(
+                Notice(
+                    "cut-guarded",
+                    f"{rule.rule.id} would remove {taken / work.total_chars:.0%} of the document "
+                    f"as runs of lines (limit {work.max_cut_share:.0%}); not applied",
+                    rule.rule.id,
+                    None,
+                )
+            )
+        self._run_ok[rule.index] = allowed
+        return allowed
+
+    def _matches(self, rule: CompiledRule, j: int) -> bool:
+        return any(x.index == rule.index for x in self.found.get(self.order[j], ()))
 
     def run_length(self, rule: CompiledRule, k: int) -> int:
         """Consecutive live non-blank lines around position k on which the rule matches."""

@@ -484,6 +484,19 @@ class TestShapes:
         assert r.text.split("\n") == [LONG, LONG + " Two.", "Lone label", LONG + " Three."]
         assert {x.rule_id for x in r.removals} == {"shapes/menu"}
 
+    def test_runs_that_make_up_most_of_the_document_stay(self, engine: str) -> None:
+        """A run rule takes menus around an article; when its runs would take more than
+        the document's share (the cut guard's), the document is made of short lines (a
+        poem, a list, a blog in short lines of Chinese) and the rule does not apply."""
+        rs = ruleset(SHAPES)
+        verse = ["Snow on hills", "kettle on stove", "dog fast asleep", "clock ticking on"]
+        text = "\n".join([*verse, "rain at dusk", "lamps lit early", LONG])
+        r = run(rs, text, engine, publisher="shapes", common=False)
+        assert r.text == text
+        assert [(n.code, n.rule_id) for n in r.warnings] == [("cut-guarded", "shapes/menu")]
+        menu = "\n".join([LONG, "Home", "World", "Sport", LONG + " Two.", LONG + " Three."])
+        assert run(rs, menu, engine, publisher="shapes", common=False).text.count("\n") == 2
+
     def test_min_lines_protects_short_documents(self, engine: str) -> None:
         rs = ruleset(SHAPES)
         short = "Markets\n" + LONG + "\n" + LONG + " Two."
