@@ -20,7 +20,12 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, RuleSet
 from cleaner.matchers import MATCHER_KINDS, compile_matcher
 from cleaner.matchers.base import CompiledMatcher, fold
-from cleaner.matchers.factors import MIN_LITERAL, anchored_literals, required_literals
+from cleaner.matchers.factors import (
+    MAX_FANOUT,
+    MIN_LITERAL,
+    anchored_literals,
+    required_literals,
+)
 from cleaner.matchers.literal import compile_contains, compile_exact, compile_prefix
 from cleaner.matchers.pattern import compile_regex
 from cleaner.model import MATCH_KINDS, Matcher, PackSource
@@ -292,11 +297,13 @@ def test_required_literals_fan_out_is_capped_and_sound():
         "(?:kk|ll)",
         "(?:mm|nn)",
         "(?:oo|pp)",
+        "(?:qq|rr)",
+        "(?:ss|tt)",
     ]
     pattern = "".join(groups)
     literals = required_literals(pattern)
     assert literals is not None
-    assert len(literals) <= 64
+    assert len(literals) <= MAX_FANOUT
     for choice in itertools.product(*[(g[3:5], g[6:8]) for g in groups]):
         line = "".join(choice)
         assert regex.fullmatch(pattern, line)
@@ -768,3 +775,33 @@ def test_count_words_never_counts_fewer_than_split(line: str, limit: int) -> Non
     from cleaner.matchers.words import count_words
 
     assert count_words(line, limit) >= min(len(line.split()), limit + 1)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected", "line"),
+    [
+        # alternatives that are literals with optional parts still join the run
+        (
+            r"\s\|\s(?:Sources?|Data|Note):\s",
+            {"sources:", "source:", "data:", "note:"},
+            "x | Data: y",
+        ),
+        # the run goes on into each alternative as far as its leading literals do
+        (
+            r" (?:stock|shares) (?:since [A-Z]|year to date|over \d+ days)",
+            {
+                " stock since ",
+                " stock year to date",
+                " stock over ",
+                " shares since ",
+                " shares year to date",
+                " shares over ",
+            },
+            "Acme shares since May",
+        ),
+    ],
+)
+def test_runs_go_on_into_alternatives(pattern: str, expected: set[str], line: str) -> None:
+    assert required_literals(pattern) == frozenset(expected)
+    m = compile_regex((pattern,), False)
+    assert hits(m, line) and contract_holds(m, line)

@@ -36,6 +36,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     sre_p = importlib.import_module("sre_parse")
 
 __all__ = [
+    "MAX_FANOUT",
     "MIN_LITERAL",
     "analyse",
     "anchored_literals",
@@ -117,19 +118,46 @@ def _best(candidates: list[Candidate]) -> Candidate | None:
     return max(usable, key=_score) if usable else None
 
 
-def _pure_literals(branch: Iterable[Any]) -> str | None:
-    """The text of an alternative made only of literals (and anchors), else None."""
-    chars = []
-    for op, av in _flatten(branch):
+#: Cap on the strings a run may fan out to through literal alternations. A run that
+#: goes on through an alternation of short words (``(?:at|for|with|of|on|in) ``) is
+#: far more selective than the word before it alone, and the scans take thousands of
+#: literals at no cost per document; past the cap the run ends there.
+MAX_FANOUT = 256
+
+
+def _leading_strings(items: Iterable[Any]) -> tuple[frozenset[str], bool]:
+    """The strings a match of the sequence starts with (case classes read as their one
+    folded character, literal alternations and optional literals fanned out), and
+    whether they are all of it: ``Sources?`` gives ({"source", "sources"}, True),
+    ``since [A-Z]`` ({"since "}, False), ``\\d+`` ({""}, False). Anchors are zero-width
+    and skipped. Sound because the text a match holds there is one of the strings (or
+    starts with one)."""
+    run: set[str] = {""}
+    for op, av in _flatten(items):
         if op is sre_c.LITERAL:
-            chars.append(chr(av))
-        elif op is not sre_c.AT:
-            return None
-    return "".join(chars)
-
-
-#: Cap on the strings a run may fan out to through literal alternations.
-_MAX_FANOUT = 64
+            run = {r + chr(av) for r in run}
+            continue
+        if op is sre_c.IN and (char := _case_class(av)) is not None:
+            run = {r + char for r in run}
+            continue
+        if op is sre_c.AT:
+            continue
+        if op is sre_c.BRANCH:
+            parts = [_leading_strings(branch) for branch in av[1]]
+            texts = {t for strings, _ in parts for t in strings}
+            if len(run) * len(texts) > MAX_FANOUT:
+                return frozenset(run), False
+            run = {r + t for r in run for t in texts}
+            if all(whole for _, whole in parts):
+                continue
+            return frozenset(run), False
+        if op in _REPEATS and av[0] == 0 and av[1] == 1:
+            strings, whole = _leading_strings(av[2])
+            if whole and len(run) * (len(strings) + 1) <= MAX_FANOUT:
+                run = run | {r + t for r in run for t in strings}
+                continue
+        return frozenset(run), False
+    return frozenset(run), True
 
 
 _BEGIN = tuple(
@@ -190,12 +218,18 @@ def _candidates(
                 leading = leading and av in _BEGIN
             continue
         if op is sre_c.BRANCH:
-            texts = [_pure_literals(branch) for branch in av[1]]
-            if all(t is not None for t in texts) and len(run) * len(texts) <= _MAX_FANOUT:
-                run = {r + t for r in run for t in texts if t is not None}
+            parts = [_leading_strings(branch) for branch in av[1]]
+            texts = {t for strings, _ in parts for t in strings}
+            fits = len(run) * len(texts) <= MAX_FANOUT
+            if fits and all(whole for _, whole in parts):
+                run = {r + t for r in run for t in texts}
                 continue
             at_start = anchored and leading and run == {""}
             at_end = _ends_here(rest, anchored_end)
+            if fits and run != {""}:
+                # the run goes on into every alternative as far as its leading
+                # literals do (" shares" + "since ", "year to date"...): one candidate
+                run = {r + t for r in run for t in texts}
             flush()
             alternatives = [_best(_candidates(b, at_start, at_end)) for b in av[1]]
             if alternatives and all(a is not None for a in alternatives):
@@ -205,9 +239,9 @@ def _candidates(
         if op in _REPEATS and av[0] == 0 and av[1] == 1:
             # an optional literal ("\\(?", "(?: Photo)?") fans the run out to both
             # readings, so the literals around it stay joined (and keep their anchors)
-            text = _pure_literals(av[2])
-            if text is not None and len(run) * 2 <= _MAX_FANOUT:
-                run = run | {r + text for r in run}
+            strings, whole = _leading_strings(av[2])
+            if whole and len(run) * (len(strings) + 1) <= MAX_FANOUT:
+                run = run | {r + t for r in run for t in strings}
                 continue
         flush()
         if op in _REPEATS:
