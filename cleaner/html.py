@@ -967,6 +967,15 @@ def paragraph_roots(
         for k in loose:
             if lo < k < hi:
                 picked[k] = para_nodes[k]
+        # ...and the body's opening paragraphs, set before a "read more" box that holds the
+        # rest: the unbroken run of them right above the body, below the title (a caption's
+        # <p> ends it: its own class is not in its chain)
+        start = int(lo)  # a paragraph's index: leads (fractions) are not in yet
+        top = max((seq for seq, _ in titles if seq < seqs[start]), default=-1)
+        k, near = start - 1, set(loose)
+        while k in near and seqs[k] > top and flag_of("p", para_nodes[k].attributes) is None:
+            picked[k] = para_nodes[k]
+            k -= 1
     for key, node in _lead(paras, seqs, titles, leads, root_set, flagged, para_nodes):
         picked.setdefault(key, node)
     seen: set[int] = set()

@@ -1,0 +1,78 @@
+"""HTML mode: choosing the article root on page shapes that once lost article lines.
+
+Every page here is written for the test; none is copied from a real site.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Cleaner
+
+STORY = [
+    "The river board met on Monday to decide how the old weir should be repaired this year.",
+    "Engineers told members that the stone face had cracked in two places during the floods.",
+    "A temporary dam would let crews pump the channel dry and reach the base of the wall.",
+    "The work is expected to take eleven weeks and will close the towpath for most of it.",
+    "Anglers asked the board to leave one bank open so that the club's season is not lost.",
+    "The board agreed to keep the north bank open on weekends while the crews are away.",
+    "Residents near the lock will receive a letter with the dates before work begins.",
+    "Funding comes from the regional flood budget and from a grant for heritage repairs.",
+    "The last full repair of the weir was carried out more than forty years ago, in spring.",
+    "A public meeting on the plans will be held at the village hall at the end of the month.",
+]
+
+
+@pytest.fixture(scope="module")
+def generic() -> Cleaner:
+    return Cleaner(packs=["common"], detect=False)
+
+
+def page(body: str) -> str:
+    return f"<!doctype html><html><head><title>Weir repair</title></head><body>{body}</body></html>"
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line]
+
+
+def teasers() -> str:
+    return (
+        '<div class="more-stories"><h2>More stories</h2>'
+        + "".join(
+            f'<div class="card"><h3><a href="/s{i}">Story number {i} from the valley</a></h3>'
+            f"<p>A short summary of another story that has nothing to do with the weir {i}.</p>"
+            "</div>"
+            for i in range(4)
+        )
+        + "</div>"
+    )
+
+
+def test_opening_paragraphs_before_a_read_more_box_are_kept(generic: Cleaner) -> None:
+    # the body's first paragraphs stand in its container, the rest in a collapsed box
+    intro = "THE river board has agreed a plan to repair the old weir before the winter rains."
+    body = (
+        '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        '<div id="story"><div class="story-header"><h1>Weir to be repaired</h1></div>'
+        f'<div class="story-body"><div class="story-intro"><p><strong>{intro}</strong></p></div>'
+        + "".join(f"<p>{p}</p>" for p in STORY[:2])
+        + '<div id="read-more"><div id="read-more-link"><a href="#">Read more</a></div>'
+        '<div id="read-more-content">'
+        + "".join(f"<p>{p}</p>" for p in STORY[2:])
+        + "</div></div></div></div>"
+        + teasers()
+    )
+    assert lines(generic.clean_html(page(body)).text) == [intro, *STORY]
+
+
+def test_a_paragraph_above_the_title_is_not_an_opening_paragraph(generic: Cleaner) -> None:
+    notice = "This site uses cookies so that the pages load faster for readers in your region."
+    body = (
+        f'<div class="story-body"><p>{notice}</p><h1>Weir to be repaired</h1>'
+        + "".join(f"<p>{p}</p>" for p in STORY[:2])
+        + '<div id="read-more"><div id="read-more-content">'
+        + "".join(f"<p>{p}</p>" for p in STORY[2:])
+        + "</div></div></div>"
+    )
+    assert lines(generic.clean_html(page(body)).text) == STORY
