@@ -796,6 +796,7 @@ def paragraph_roots(
     lengths: dict[int, int] = {}
     leads: list[tuple[int, LexborNode, tuple[int, ...]]] = []  # (seq, element, its chain)
     seqs: list[int] = []  # each paragraph's place among the units, in document order
+    plain: list[bool] = []  # each paragraph: a <p> too short to be prose, but a sentence
     for owner, text, links, unit_tag in _units(body):
         g = 0.0 if unit_tag == "h1" else goodness(text, links, unit_tag)
         if not g and unit_tag != "p" and unit_tag != "h1":
@@ -841,6 +842,7 @@ def paragraph_roots(
         para_nodes.append(owner)
         total += g
         paras.append((chain, g, len(text)))
+        plain.append(unit_tag == "p" and not g and not links and _ends_sentence(text))
     if total < MIN_PROSE:
         return [], set()
     n = len(nodes)
@@ -874,6 +876,7 @@ def paragraph_roots(
     bad = [0.0] * n
     raw_good = [0.0] * n
     raw_bad = [0.0] * n
+    sentences = [0] * n  # short sentences (``plain``) among its units
     decay = LEVEL_DECAY
     last = len(decay) - 1
     for k, (chain, g, chars) in enumerate(paras):
@@ -892,6 +895,9 @@ def paragraph_roots(
             else:
                 bad[i] += chars * d
                 raw_bad[i] += chars
+        if plain[k]:
+            for i in chain:
+                sentences[i] += 1
     best = _best(good, bad, depth, flagged)
     if best < 0:
         return [], set()
@@ -908,10 +914,11 @@ def paragraph_roots(
         slot = _slot(a, chains, units, nodes)
         above = set(chains[a])
         more: list[int] = []
+        short: list[int] = []  # twins of short sentences alone ("Insert the plant.")
         for i in range(n):
             if (
                 i in above
-                or not good[i]
+                or not (good[i] or 0 < sentences[i] == units[i])
                 or a in chains[i]
                 or (flagged and not flagged.isdisjoint(chains[i]))
             ):
@@ -921,9 +928,17 @@ def paragraph_roots(
                     continue
             elif slot < 0 or _signature(nodes[i]) != sig or _slot(i, chains, units, nodes) != slot:
                 continue  # a wrapper's twins: the same classes, in the same container
-            if not any(r in chains[i] for r in more):
+            if not good[i]:
+                short.append(i)
+            elif not any(r in chains[i] for r in more):
                 more.append(i)
         if more:
+            # a step of a how-to may be one short sentence: a twin of those counts between
+            # twins of prose, not beside them (a box of the same class under the article;
+            # elements are numbered in the order of their first text)
+            for i in short:
+                if min(a, *more) < i < max(a, *more) and not any(r in chains[i] for r in more):
+                    more.append(i)
             best = a
             roots = [a, *more]
             break

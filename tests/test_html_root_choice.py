@@ -76,3 +76,41 @@ def test_a_paragraph_above_the_title_is_not_an_opening_paragraph(generic: Cleane
         + "</div></div></div>"
     )
     assert lines(generic.clean_html(page(body)).text) == STORY
+
+
+STEPS = [
+    "Fill a small pot with damp compost and press it down gently with your fingers.",
+    "Water it.",
+    "Cover the pot with a clear bag and leave it on a warm windowsill for a week or two.",
+    "Wait for the shoots.",
+    "Once the seedlings have two leaves, move each one into a pot of its own to grow on.",
+]
+
+
+def test_a_step_of_one_short_sentence_is_kept_with_the_other_steps(generic: Cleaner) -> None:
+    # each step repeats the body's container; a step of one short sentence holds no
+    # paragraph long enough to count as prose on its own (one after the last step is
+    # not a step)
+    intro = (
+        "Growing your own seedlings takes little more than a pot, some compost and patience,"
+        " and the young plants are ready for the garden by late spring."
+    )
+    steps = "".join(
+        f'<div class="step"><div class="content"><span class="head">Step {i}</span>'
+        f"<p>{s}</p></div></div>"
+        for i, s in enumerate(STEPS, 1)
+    )
+    reading = "".join(
+        f'<li><a href="/h{i}"><p>How to sow seeds in a cold frame, part {i}</p></a></li>'
+        for i in range(6)
+    )
+    body = (
+        '<nav><a href="/">Home</a></nav><main><h1>How to grow seedlings</h1>'
+        f'<div class="step"><div class="content lead"><p>{intro}</p></div></div>'
+        f'<div class="reading"><h3>Other people are reading</h3><ul>{reading}</ul></div>'
+        f'{steps}<div class="content"><p>Prices were checked in May.</p></div>'
+        "</main>"
+    )
+    result = generic.clean_html(page(body))
+    assert [line for line in lines(result.text) if not line.startswith("Step ")] == [intro, *STEPS]
+    assert "div.content.lead" in result.root
