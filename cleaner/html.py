@@ -717,10 +717,34 @@ LOOSE_BLOCK = 400
 LOOSE_SIBLINGS = 3
 
 
+#: Characters of the scripts written without spaces (Han, kana, Thai, Lao, Khmer, Burmese):
+#: one of them carries about as much as a word's share of English letters...
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+)
+#: ...so each counts as this many characters towards the length of a line of prose.
+UNSPACED_WEIGHT = 3
+#: A line of prose has at least this many characters.
+PROSE_LINE = 40
+
+
+def _long_enough(text: str) -> bool:
+    """Whether a line is long enough for prose (:data:`PROSE_LINE` characters), a character
+    of a script written without spaces counting :data:`UNSPACED_WEIGHT` times: a clause of
+    fifteen Chinese characters says as much as a line of forty in English (a blog in short
+    lines of Chinese is prose). Its weight stays its length."""
+    n = len(text)
+    if n >= PROSE_LINE:
+        return True
+    if n * UNSPACED_WEIGHT < PROSE_LINE or text.isascii():
+        return False
+    return n + (UNSPACED_WEIGHT - 1) * sum(map(len, _UNSPACED.findall(text))) >= PROSE_LINE
+
+
 def goodness(text: str, links: int, tag: str) -> float:
     """How article-like a line is: long, sentence-like, few links (0 for none of that)."""
     n = len(text)
-    if n < 40 or links > 0.3 * n:
+    if not _long_enough(text) or links > 0.3 * n:
         return 0.0
     w = float(n)
     if not _ends_sentence(text):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner import Cleaner
+from cleaner.html import goodness
 
 STORY = [
     "The river board met on Monday to decide how the old weir should be repaired this year.",
@@ -114,3 +115,43 @@ def test_a_step_of_one_short_sentence_is_kept_with_the_other_steps(generic: Clea
     result = generic.clean_html(page(body))
     assert [line for line in lines(result.text) if not line.startswith("Step ")] == [intro, *STEPS]
     assert "div.content.lead" in result.root
+
+
+BLOG = [
+    "今天一早出门的时候天空还下着小雨",
+    "我们沿着山路慢慢开到了营地的入口",
+    "入口那块木头招牌已经换成了新的样子",
+    "营地里的枫树已经有一半变成了红色",
+    "我们把车停在营地最高的那块平地上",
+    "中午雨停了以后大家一起煮面来吃",
+    "下午我们去附近的吊桥走了一大圈",
+    "桥下的溪水比上次来的时候多了很多",
+    "回来的时候营地里又来了好几家人",
+    "晚上大家围着炉子一直聊到很晚才睡",
+    "第二天早上醒来终于看到了一片蓝天",
+    "收好帐篷以后我们就慢慢下山回家了",
+]
+
+
+def test_a_blog_in_short_lines_of_chinese_is_the_article(generic: Cleaner) -> None:
+    # no line is forty characters long, yet each is a clause of prose; one long line of
+    # contact details must not be taken for the article (what the text rules then make of
+    # a short page of short lines is theirs to say: the lines the HTML stage hands them)
+    contact = (
+        "营地地址在山上的小学旁边、电话请在出发前一天打、营业时间是每天早上八点到晚上九点、"
+        "周末需要提前预约。"
+    )
+    body = (
+        '<nav><a href="/">首页</a> <a href="/travel">旅游</a></nav>'
+        '<div class="post"><h1>山上的营地</h1><div class="post-text">'
+        + "".join(f"<p>{line}</p>" for line in BLOG)
+        + f"<p>{contact}</p></div></div>"
+    )
+    result = generic.clean_html(page(body))
+    assert lines(result.lines) == [*BLOG, contact]
+    assert "post-text" in result.root
+
+
+def test_a_character_of_chinese_weighs_more_than_a_latin_letter() -> None:
+    assert goodness(BLOG[0], 0, "p") > 0
+    assert goodness("Short English label here", 0, "p") == 0
