@@ -832,7 +832,7 @@ def paragraph_roots(
             # a heading that is a sentence of prose: only ever a lead (standfirst)
             found.append((owner, parent, text, g, unit_tag))
             continue
-        if unit_tag != "p" and unit_tag != "h1" and len(text) < LOOSE_BLOCK:
+        if unit_tag not in _LISTED and len(text) < LOOSE_BLOCK:
             parent = _container(parent, len(text), body_id, lengths)
         if g:
             siblings[parent.mem_id] = siblings.get(parent.mem_id, 0) + 1
@@ -845,7 +845,9 @@ def paragraph_roots(
             titles.append((seq, chain_of(parent)))
             continue
         if unit_tag in _SUBHEADINGS or (
-            unit_tag != "p" and len(text) < LOOSE_BLOCK and siblings[parent.mem_id] < LOOSE_SIBLINGS
+            unit_tag not in _LISTED
+            and len(text) < LOOSE_BLOCK
+            and siblings[parent.mem_id] < LOOSE_SIBLINGS
         ):
             if (
                 len(text) >= LEAD_CHARS
@@ -857,7 +859,7 @@ def paragraph_roots(
                 if chain and not linked[chain[0]]:
                     leads.append((seq, owner, chain))
             continue
-        chain = chain_of(parent if unit_tag == "p" else owner)
+        chain = chain_of(parent if unit_tag in _LISTED else owner)
         if not chain:
             continue
         if linked[chain[0]]:
@@ -880,17 +882,38 @@ def paragraph_roots(
             for i in chain:
                 bad[i] += chars
     hinted = [i for i in range(n) if flags[i] is not None]
+    # prose inside elements flagged for the same reason below each one, when two or more
+    # of them hold it: the items of a widget (a thread's comments, a list's teasers), not
+    # an article it wraps (one such element inside is a wrapper in a wrapper)
+    inner = [0.0] * n
+    holders: dict[int, set[int]] = {}
+    for chain, g, _ in paras:
+        if g:
+            below: dict[str, int] = {}  # reason -> the highest element so far with it
+            for i in chain:
+                f = flags[i]
+                if f is not None:
+                    if f in below:
+                        inner[i] += g
+                        holders.setdefault(i, set()).add(below[f])
+                    below[f] = i
+    for i, items in holders.items():
+        if len(items) < 2:
+            inner[i] = 0.0
+    wrappers = {
+        i for i in hinted if good[i] - inner[i] >= _wrapper_share(flags[i]) * (total - inner[i])
+    }
     flagged = {
         i
         for i in hinted
-        if good[i] < _wrapper_share(flags[i]) * total
+        if i not in wrappers
         and not (
             flags[i] in PROSE_MAY_KEEP and flags[i] not in BESIDE and _prose_share(good[i], bad[i])
         )
     }
     # flagged elements the walk must keep: wrappers of most of the page's prose, and prose
     # set inside the article (the walk judges by the root's text, which may differ)
-    keep = {i for i in hinted if good[i] >= _wrapper_share(flags[i]) * total}
+    keep = set(wrappers)
     cands = [i for i in hinted if i not in keep and _prose_share(good[i], bad[i])]
     inset = _inset_prose(paras, chains, cands, flagged) if cands else set()
     flagged -= inset
@@ -909,7 +932,7 @@ def paragraph_roots(
         # a <p>'s chain starts at its container; loose text's at its own element, which
         # is a paragraph (<div> per paragraph) or the container (<br> between them): its
         # parent weighs as much, and a tie goes to the deeper one
-        shift = para_nodes[k].tag != "p"
+        shift = para_nodes[k].tag not in _LISTED
         for level, i in enumerate(chain):
             d = decay[0 if shift and level == 1 else level if level < last else last]
             units[i] += 1
@@ -1052,11 +1075,15 @@ _LOOSE_OWNERS = frozenset(
 )
 _OWNERS = BLOCK_TAGS | _CELLS
 #: Blocks whose text is a unit (:func:`_units`); text in any other block is not.
-_UNIT_OWNERS = frozenset(("p",)) | HEADINGS | _LOOSE_OWNERS
+_UNIT_OWNERS = frozenset(("p", "li")) | HEADINGS | _LOOSE_OWNERS
+#: Units that are paragraphs by their tag, counted from their container (a list item's text
+#: is prose of the list, at half weight: :func:`goodness`); the rest is loose text.
+_LISTED = frozenset(("p", "li", "h1"))
 
 
 def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
-    """The page's text units in document order (of their first text): each ``<p>``; the
+    """The page's text units in document order (of their first text): each ``<p>`` and each
+    ``<li>``'s own text (a list item counts at half weight, see :func:`goodness`); the
     loose text of each block element of :data:`_LOOSE_OWNERS`, all its runs of text outside
     child blocks together; each heading (an ``<h1>`` is a title, text unused; the others
     count only as a lead, see :func:`_lead`). Each unit: (element,
@@ -1097,6 +1124,10 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
                 unit[3] += len(text)
     out = []
     for owner, tag, pieces, links in units.values():
+        if tag == "li":  # a menu's items are links or short: never prose (:func:`goodness`)
+            raw = sum(map(len, pieces))
+            if links > 0.3 * raw or raw * UNSPACED_WEIGHT < PROSE_LINE:
+                continue
         text = " ".join("".join(pieces).split())
         if text:
             out.append((owner, text, min(links, len(text)), tag))

@@ -155,3 +155,50 @@ def test_a_blog_in_short_lines_of_chinese_is_the_article(generic: Cleaner) -> No
 def test_a_character_of_chinese_weighs_more_than_a_latin_letter() -> None:
     assert goodness(BLOG[0], 0, "p") > 0
     assert goodness("Short English label here", 0, "p") == 0
+
+
+ITEMS = [
+    "The search team moved the address bar suggestions to a new engine this week.",
+    "Start-up is faster on older laptops after the cache was split into two files.",
+    "Printing a page with wide tables no longer cuts off the last column on the right.",
+    "The settings page now explains each privacy option in a sentence of plain words.",
+    "Two volunteers fixed their first bugs in the bookmarks sidebar. Welcome to both!",
+    "Tabs that play sound show a small speaker that mutes them when it is clicked.",
+    "The download panel keeps its list after a restart, as many readers had asked.",
+    "Work on the new screenshot tool continues and should land early next month.",
+]
+
+
+def test_a_post_made_of_list_items_wins_over_a_long_comment(generic: Cleaner) -> None:
+    # the post's prose is list items; a reader's comment is one long <p> in a thread
+    items = "".join(f"<ul><li>{item}</li></ul>" for item in ITEMS)
+    post = '<article class="post"><h1>This week in the browser</h1><div class="post-body">'
+    post += f"<h3>What changed</h3>{items}</div></article>"
+    long_comment = " ".join(STORY)
+    thread = (
+        '<section id="comments"><h3>2 comments</h3><ol class="comment-list">'
+        f'<li class="comment"><cite>Alex</cite><div class="text"><p>{long_comment}</p></div></li>'
+        '<li class="comment"><cite>Sam</cite><div class="text"><p>Thanks for the list, the'
+        " printing fix is very welcome here at the office.</p></div></li></ol></section>"
+    )
+    result = generic.clean_html(page(f"<main>{post}{thread}</main>"))
+    got = lines(result.text)
+    assert [line for line in got if line in ITEMS] == ITEMS
+    assert not any(line.startswith("The river board") for line in got)
+    assert "post-body" in result.root
+
+
+def test_one_flagged_box_inside_another_is_a_wrapper_in_a_wrapper(
+    generic: Cleaner,
+) -> None:
+    # one flagged box inside another is a wrapper in a wrapper (a "read more" part)
+    body = (
+        '<div class="related-wrap"><div class="related-inner">'
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + "</div></div>"
+        + '<div class="box"><p>The village shop is open every day from eight until six,'
+        " and on Sundays from nine until one, all through the year.</p></div>"
+    )
+    result = generic.clean_html(page(body))
+    assert lines(result.text) == STORY
+    assert result.root.endswith("(paragraphs)")  # not walked whole for want of a root
