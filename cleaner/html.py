@@ -979,6 +979,8 @@ def paragraph_roots(
                 short.append(i)
             elif not any(r in chains[i] for r in more):
                 more.append(i)
+        if more and a == best and _utility(sig, nodes, len(more) + 1):
+            continue  # "left relative": classes of the page's layout, not of the body
         if more:
             # a step of a how-to may be one short sentence: a twin of those counts between
             # twins of prose, not beside them (a box of the same class under the article;
@@ -1362,6 +1364,25 @@ def _signature(node: LexborNode) -> tuple[str, frozenset[str]] | None:
     if not cls:
         return None
     return node.tag or "", frozenset(cls.split())
+
+
+#: A class carried by more than this many elements per twin found with it is the page's
+#: layout (a grid's "left", "relative"), not the name of the body's container.
+UTILITY_SPREAD = 3
+
+
+def _utility(sig: tuple[str, frozenset[str]], nodes: Sequence[LexborNode], found: int) -> bool:
+    """Whether every class of a container's signature is a layout class: carried by more
+    than :data:`UTILITY_SPREAD` times as many of the page's elements as the ``found``
+    elements that share it (teaser cards of the same grid are "similar" to the body)."""
+    counts = dict.fromkeys(sig[1], 0)
+    for node in nodes:
+        cls = node.attributes.get("class")
+        if cls:
+            for c in cls.split():
+                if c in counts:
+                    counts[c] += 1
+    return all(k > UTILITY_SPREAD * found for k in counts.values())
 
 
 def _similar(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]] | None) -> bool:

@@ -202,3 +202,26 @@ def test_one_flagged_box_inside_another_is_a_wrapper_in_a_wrapper(
     result = generic.clean_html(page(body))
     assert lines(result.text) == STORY
     assert result.root.endswith("(paragraphs)")  # not walked whole for want of a root
+
+
+def test_teaser_cards_sharing_only_layout_classes_are_not_twins_of_the_body(
+    generic: Cleaner,
+) -> None:
+    # the page's grid puts "left relative" on everything: the teasers' excerpts below the
+    # article are not more of its body for sharing those classes with its container
+    grid = "".join(
+        f'<div class="left relative"><p><a href="/t{i}">Topic {i}</a></p></div>' for i in range(24)
+    )
+    cards = "".join(
+        f'<div class="card left relative"><h3><a href="/m{i}">Another story {i}</a></h3>'
+        f'<div class="card-text left relative"><p>{line}</p></div></div>'
+        for i, line in enumerate(ITEMS[:4])
+    )
+    body = (
+        f'<header class="left relative">{grid}</header><main class="left relative">'
+        '<h1>Weir to be repaired</h1><div class="left relative">'
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + f'</div><section class="more left relative">{cards}</section></main>'
+    )
+    got = lines(generic.clean_html(page(body)).text)
+    assert got == STORY
