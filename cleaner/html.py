@@ -15,10 +15,10 @@ lines it leaves behind. The steps, each reported like a text rule:
    nav, aside, forms, footers, hidden elements and class/id hints of boilerplate (share,
    newsletter, related, promo, comments, cookie, subscribe, advert...) are flagged. Unless a
    pack named the root, the article root is the element whose lines are most article-like
-   (long, sentence-like, few links) against the rest; paragraphs are ``<p>`` elements and
-   loose prose in ``<div>`` elements and cells. Flagged nodes inside the root go, except one that
-   holds most of the root's text (a wrapper, not a widget) or long prose between article
-   paragraphs; so do lines that are mostly link text and the page title.
+   (long, sentence-like, few links) against the rest; paragraphs are ``<p>`` elements, list
+   items and loose prose in ``<div>`` elements and cells. Flagged nodes inside the root go,
+   except one that holds most of the root's text (a wrapper, not a widget) or long prose
+   between article paragraphs; so do lines that are mostly link text and the page title.
 5. **Lines** (one per paragraph, heading, list item, blockquote paragraph, table row;
    ``<br>`` starts a new line) go through :meth:`cleaner.Cleaner.clean` with the same
    context, so every text rule applies with its usual provenance.
