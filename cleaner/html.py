@@ -717,10 +717,14 @@ LOOSE_BLOCK = 400
 LOOSE_SIBLINGS = 3
 
 
+#: Shortest line that counts as prose when choosing the root (:func:`goodness`).
+MIN_LINE = 40
+
+
 def goodness(text: str, links: int, tag: str) -> float:
     """How article-like a line is: long, sentence-like, few links (0 for none of that)."""
     n = len(text)
-    if n < 40 or links > 0.3 * n:
+    if n < MIN_LINE or links > 0.3 * n:
         return 0.0
     w = float(n)
     if not _ends_sentence(text):
@@ -1012,8 +1016,11 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     loose text of each block element of :data:`_LOOSE_OWNERS`, all its runs of text outside
     child blocks together; each heading (an ``<h1>`` is a title, text unused; the others
     count only as a lead, see :func:`_lead`). Each unit: (element,
-    text, characters inside ``<a>``, tag). One pass over the text nodes, at C speed but for
-    a step up the tree from each text node's parent to its block.
+    text, characters inside ``<a>``, tag). Units other than ``<p>`` and ``<h1>`` shorter
+    than :data:`MIN_LINE` (half of a page's units) are left out before their whitespace is
+    squeezed: :func:`paragraph_roots` skips them anyway, as they can never weigh as prose.
+    One pass over the text nodes, at C speed but for a step up the tree from each text
+    node's parent to its block.
 
     The step up is not cached per parent: nearly every text node has a parent of its own
     (a link, a span), so a cache costs a lookup and a store per text node and saves almost
@@ -1049,7 +1056,10 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
                 unit[3] += len(text)
     out = []
     for owner, tag, pieces, links in units.values():
-        text = " ".join("".join(pieces).split())
+        raw = "".join(pieces)
+        if len(raw) < MIN_LINE and tag != "p" and tag != "h1":
+            continue  # never prose (:func:`goodness`), and only prose counts outside <p>, <h1>
+        text = " ".join(raw.split())
         if text:
             out.append((owner, text, min(links, len(text)), tag))
     return out
