@@ -126,6 +126,16 @@ class CompiledFingerprint:
     anchor: int
     #: counts on any line, not only among the first and last ``zone`` lines
     anywhere: bool = False
+    #: Whether a match call needs the timeout (see :attr:`CompiledRule.guarded`): the
+    #: timeout makes ``regex`` read the clock as it goes, which costs far more than the
+    #: match of a linear pattern on a line of ordinary length
+    guarded: bool = True
+
+    def fullmatch(self, key: str, timeout: float | None) -> bool:
+        """Is the line this fingerprint? May raise TimeoutError."""
+        if timeout is not None and (self.guarded or len(key) > SAFE_LINE):
+            return self.pattern.fullmatch(key, timeout=timeout) is not None
+        return self.pattern.fullmatch(key) is not None
 
 
 def _compile_rule(rule: Rule, index: int) -> CompiledRule:
@@ -197,6 +207,7 @@ class CompiledIndex:
                         lits,
                         anchor,
                         everywhere,
+                        not runs_safely(source),
                     )
                 )
         self.unfiltered_rules = [r for r in self.rules if r.literals is None]

@@ -89,7 +89,7 @@ def detect(
         if i not in inside and not fp.anywhere:
             continue
         try:
-            hit = fp.pattern.fullmatch(keys[i], timeout=timeout) is not None
+            hit = fp.fullmatch(keys[i], timeout)
         except Exception:
             hit = False
         if hit:
