@@ -34,6 +34,8 @@ _V = TypeVar("_V")
 
 #: Word limits up to this are checked before the pattern, larger ones after it.
 EARLY_WORDS = 30
+#: A word limit no line reaches: :attr:`CompiledIndex.early_limits` of a rule without one.
+NO_LIMIT = 1 << 30
 #: Longer lines get the per-call regex timeout even from patterns that run safely.
 SAFE_LINE = 2_000
 #: Lines up to this long have their verdicts remembered (boilerplate is short; an
@@ -124,6 +126,16 @@ class CompiledFingerprint:
     anchor: int
     #: counts on any line, not only among the first and last ``zone`` lines
     anywhere: bool = False
+    #: Whether a match call needs the timeout (see :attr:`CompiledRule.guarded`): the
+    #: timeout makes ``regex`` read the clock as it goes, which costs far more than the
+    #: match of a linear pattern on a line of ordinary length
+    guarded: bool = True
+
+    def fullmatch(self, key: str, timeout: float | None) -> bool:
+        """Is the line this fingerprint? May raise TimeoutError."""
+        if timeout is not None and (self.guarded or len(key) > SAFE_LINE):
+            return self.pattern.fullmatch(key, timeout=timeout) is not None
+        return self.pattern.fullmatch(key) is not None
 
 
 def _compile_rule(rule: Rule, index: int) -> CompiledRule:
@@ -195,9 +207,16 @@ class CompiledIndex:
                         lits,
                         anchor,
                         everywhere,
+                        not runs_safely(source),
                     )
                 )
         self.unfiltered_rules = [r for r in self.rules if r.literals is None]
+        #: per rule index: its word limit when :meth:`CompiledRule.fires` checks it before
+        #: the pattern (see :data:`EARLY_WORDS`), else :data:`NO_LIMIT`
+        self.early_limits = [
+            w if (w := r.rule.max_words) is not None and w <= EARLY_WORDS else NO_LIMIT
+            for r in self.rules
+        ]
         self._dated = {
             p
             for p, rs in self.pack_rules.items()
@@ -219,6 +238,10 @@ class CompiledIndex:
         #: every set of active rules (bounded like ``verdicts``); a plan id names one
         #: tuple of such rules, which few distinct pack combinations have
         self.proposals: dict[tuple[int, str], tuple[int, ...]] = {}
+        #: (rules proposed on a short line, in rank order; the line) -> those of them
+        #: that fire there: a boilerplate line comes back with the same proposals, and
+        #: one lookup replaces a verdict lookup per rule (bounded like ``verdicts``)
+        self.firing: dict[tuple[tuple[int, ...], str], tuple[CompiledRule, ...]] = {}
         self._plan_ids: dict[tuple[int, ...], int] = {}
 
     def plan_id(self, rules: tuple[int, ...]) -> int:

@@ -196,7 +196,7 @@ class Cleaner:
         else:
             rule_hits, fp_hits = [], []
         notices: list[Notice] = []
-        if opts.max_line_chars and any(len(k) > opts.max_line_chars for k in keys):
+        if opts.max_line_chars and max(map(len, keys), default=0) > opts.max_line_chars:
             keys, notices = _blank_long_lines(keys, lines, opts.max_line_chars)
         if not opts.detect:
             found: dict[str, int] = {}

@@ -15,7 +15,15 @@ from functools import lru_cache
 
 import regex
 
-from cleaner.compiled import VERDICT_KEY, ActiveRules, CompiledIndex, CompiledRule, remember
+from cleaner.compiled import (
+    EARLY_WORDS,
+    NO_LIMIT,
+    VERDICT_KEY,
+    ActiveRules,
+    CompiledIndex,
+    CompiledRule,
+    remember,
+)
 from cleaner.matchers.base import fold
 from cleaner.passes import Work
 from cleaner.selection import zone_lines
@@ -81,7 +89,7 @@ def detect(
         if i not in inside and not fp.anywhere:
             continue
         try:
-            hit = fp.pattern.fullmatch(keys[i], timeout=timeout) is not None
+            hit = fp.fullmatch(keys[i], timeout)
         except Exception:
             hit = False
         if hit:
@@ -104,7 +112,7 @@ class PrefilterMatcher:
         self.rank = active.rank
         self.active = active
         self.unfiltered = active.unfiltered
-        self.found: dict[int, list[CompiledRule]] = {}
+        self.found: dict[int, Sequence[CompiledRule]] = {}
         proposed: dict[int, set[int]] = {}
         for line, r in rule_hits:
             if r in self.rank:
@@ -150,12 +158,60 @@ class PrefilterMatcher:
                     proposed.setdefault(i, set()).update(ids)
 
     def _confirm(self, i: int, ids: Iterable[int]) -> None:
-        rules = self.index.rules
-        hits = self.work.firing([rules[r] for r in sorted(ids, key=self.rank.__getitem__)], i)
+        work = self.work
+        key = work.keys[i]
+        ids = self._within_word_limits(key, ids)
+        if not ids:
+            self.found.pop(i, None)
+            return
+        order = tuple(sorted(ids, key=self.rank.__getitem__))
+        hits: Sequence[CompiledRule] | None = None
+        # what fires on a short line is the same in every document, unless a rule failed
+        # in this one (it is skipped here) or a meter times each evaluation
+        memo = (
+            self.index.firing
+            if len(key) <= VERDICT_KEY
+            and work.verdicts is not None
+            and work.meter is None
+            and not work.failed
+            else None
+        )
+        if memo is not None:
+            hits = memo.get((order, key))
+        if hits is None:
+            rules = self.index.rules
+            hits = work.firing([rules[r] for r in order], i)
+            if memo is not None and not work.failed:  # a rule that failed decided nothing
+                remember(memo, (order, key), tuple(hits))
         if hits:
             self.found[i] = hits
         else:
             self.found.pop(i, None)
+
+    def _within_word_limits(self, key: str, ids: Iterable[int]) -> Iterable[int]:
+        """The proposed rules whose early word limit the line is not over.
+
+        Most proposals of a common word ("may", "more") fall on paragraphs, and a rule
+        with a small limit (a date line of ten words) rejects them by counting words
+        before its pattern. One bounded split of the line answers that for all of them
+        at once: a line that splits into more than ``limit`` words is over the limit
+        for :func:`cleaner.matchers.words.count_words` too (it never counts fewer), so
+        :meth:`CompiledRule.fires` would say no. Skipped under a meter, which times every
+        evaluation (``clean rules cost``)."""
+        if self.work.meter is not None:
+            return ids
+        limits = self.index.early_limits
+        words = -1
+        kept = []
+        for r in ids:
+            limit = limits[r]
+            if limit != NO_LIMIT:
+                if words < 0:
+                    words = len(key.split(None, EARLY_WORDS))
+                if words > limit:
+                    continue
+            kept.append(r)
+        return kept
 
     def candidate_lines(self) -> Iterable[int]:
         return sorted(self.found)
@@ -197,20 +253,32 @@ def _finder(source: str) -> Callable[[str], bool]:
     return lambda key: any(c in key for c in chars)
 
 
+def _shape_words(rule: CompiledRule) -> int:
+    """The ``max_words`` of a shape rule's spec (``max_words=8``, which every shape has):
+    a line that splits into more words than that does not have the shape, since
+    :func:`cleaner.matchers.words.count_words` never counts fewer than ``str.split``."""
+    spec = dict(p.split("=", 1) for p in rule.rule.matcher.patterns)
+    return int(spec["max_words"])
+
+
 class _Plan:
     """How a line proposes a group of rules without a literal: one bounded word count
-    for the rules' word limits, the rare characters some of them need (each class
-    searched once), then each distinct shape once."""
+    for the rules' word limits and the shapes' word counts, the rare characters some of
+    them need (each class searched once), then each distinct shape once (a paragraph is
+    over every shape's word count, so it checks none)."""
 
     __slots__ = ("limits", "shapes", "top")
 
     def __init__(
         self,
         limits: list[tuple[int, int | None, Callable[[str], bool] | None]],
-        shapes: list[tuple[Callable[[str], bool], tuple[int, ...]]],
+        shapes: list[tuple[Callable[[str], bool], tuple[int, ...], int]],
     ) -> None:
         self.limits = limits
-        self.top = max((w for _, w, _ in limits if w is not None), default=0)
+        self.top = max(
+            [w for _, w, _ in limits if w is not None] + [most for _, _, most in shapes],
+            default=0,
+        )
         self.shapes = shapes
 
     @classmethod
@@ -229,7 +297,8 @@ class _Plan:
         for group in by_shape.values():
             check = group[0].predicate
             assert check is not None
-            shapes.append((check, tuple(r.index for r in group)))
+            most = _shape_words(group[0]) if group[0].rule.matcher.kind == "shape" else NO_LIMIT
+            shapes.append((check, tuple(r.index for r in group), most))
         return cls(limits, shapes)
 
     def __bool__(self) -> bool:
@@ -237,10 +306,10 @@ class _Plan:
 
     def ids(self, key: str) -> tuple[int, ...]:
         out: list[int] = []
+        # a short line: the words are counted when first needed (a class search is
+        # cheaper); a long one is a paragraph over most word limits: count first
+        words = len(key.split(None, self.top)) if len(key) > VERDICT_KEY else -1
         if self.limits:
-            # a short line: the words are counted when first needed (a class search is
-            # cheaper); a long one is a paragraph over most word limits: count first
-            words = len(key.split(None, self.top)) if len(key) > VERDICT_KEY else -1
             found: dict[Callable[[str], bool], bool] = {}
             for r, w, needs in self.limits:
                 if w is not None and w < words:  # words known (>= 0) and over this limit
@@ -257,7 +326,9 @@ class _Plan:
                     if words > w:
                         continue
                 out.append(r)
-        for check, ids in self.shapes:
+        for check, ids, most in self.shapes:
+            if most < words:  # words known and over the shape's word count
+                continue
             if check(key):
                 out += ids
         return tuple(out)

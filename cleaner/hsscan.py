@@ -231,6 +231,12 @@ class HyperscanScanner:
             self.targets.append((len(lit), tuple(groups)))
         self.n_literals = len(expressions)
         self.outcomes = [_outcomes(groups) for _, groups in self.targets]
+        #: per pattern: its byte length when where a hit lies matters (some group is
+        #: anchored), else None: most hits are of unanchored words and skip that test
+        self.lengths = [
+            length if len(set(outcome)) > 1 else None
+            for (length, _), outcome in zip(self.targets, self.outcomes, strict=True)
+        ]
         gate_flags = (
             hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
         )
@@ -278,15 +284,21 @@ class HyperscanScanner:
         rule_hits: set[tuple[int, int]] = set()
         fp_hits: set[tuple[int, int]] = set()
         line, previous, last = 0, 0, len(data) - 1
-        targets, outcomes = self.targets, self.outcomes
+        lengths, outcomes = self.lengths, self.outcomes
+        count = data.count
         for end, pid in hits:
-            line += data.count(b"\n", previous, end)
-            previous = end
-            start = end - targets[pid][0]
-            # which of the four outcomes: the hit starts a line (2), ends one (1)
-            where = (2 if start == 0 or data[start - 1] == 10 else 0) + (
-                1 if end > last or data[end] == 10 else 0
-            )
+            if end != previous:  # several literals may end at one place
+                line += count(b"\n", previous, end)
+                previous = end
+            length = lengths[pid]
+            if length is None:
+                where = 0
+            else:
+                # which of the four outcomes: the hit starts a line (2), ends one (1)
+                start = end - length
+                where = (2 if start == 0 or data[start - 1] == 10 else 0) + (
+                    1 if end > last or data[end] == 10 else 0
+                )
             rules, fingerprints = outcomes[pid][where]
             for target in rules:
                 rule_hits.add((line, target))

@@ -741,6 +741,17 @@ def _long_enough(text: str) -> bool:
     return n + (UNSPACED_WEIGHT - 1) * sum(map(len, _UNSPACED.findall(text))) >= PROSE_LINE
 
 
+def _never_prose(raw: str, links: int, tag: str) -> bool:
+    """Whether a unit's raw text (whitespace not yet squeezed, so never shorter than the
+    line) is too short for :func:`_long_enough` even in a script without spaces, or is a
+    list item made mostly of links (a menu's items): :func:`paragraph_roots` skips such
+    units outside ``<p>`` and ``<h1>``, so half the units of a page need no squeezing."""
+    n = len(raw)
+    if n < PROSE_LINE and (n * UNSPACED_WEIGHT < PROSE_LINE or raw.isascii()):
+        return True
+    return tag == "li" and links > 0.3 * n
+
+
 def goodness(text: str, links: int, tag: str) -> float:
     """How article-like a line is: long, sentence-like, few links (0 for none of that)."""
     n = len(text)
@@ -1089,8 +1100,11 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     loose text of each block element of :data:`_LOOSE_OWNERS`, all its runs of text outside
     child blocks together; each heading (an ``<h1>`` is a title, text unused; the others
     count only as a lead, see :func:`_lead`). Each unit: (element,
-    text, characters inside ``<a>``, tag). One pass over the text nodes, at C speed but for
-    a step up the tree from each text node's parent to its block.
+    text, characters inside ``<a>``, tag). Units other than ``<p>`` and ``<h1>`` that can
+    never weigh as prose (:func:`_never_prose`, half of a page's units) are left out before
+    their whitespace is squeezed: :func:`paragraph_roots` skips them anyway.
+    One pass over the text nodes, at C speed but for a step up the tree from each text
+    node's parent to its block.
 
     The step up is not cached per parent: nearly every text node has a parent of its own
     (a link, a span), so a cache costs a lookup and a store per text node and saves almost
@@ -1126,11 +1140,10 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
                 unit[3] += len(text)
     out = []
     for owner, tag, pieces, links in units.values():
-        if tag == "li":  # a menu's items are links or short: never prose (:func:`goodness`)
-            raw = sum(map(len, pieces))
-            if links > 0.3 * raw or raw * UNSPACED_WEIGHT < PROSE_LINE:
-                continue
-        text = " ".join("".join(pieces).split())
+        raw = "".join(pieces)
+        if tag != "p" and tag != "h1" and _never_prose(raw, links, tag):
+            continue
+        text = " ".join(raw.split())
         if text:
             out.append((owner, text, min(links, len(text)), tag))
     return out
