@@ -134,11 +134,8 @@ def _leading_strings(items: Iterable[Any]) -> tuple[frozenset[str], bool]:
     starts with one)."""
     run: set[str] = {""}
     for op, av in _flatten(items):
-        if op is sre_c.LITERAL:
-            run = {r + chr(av) for r in run}
-            continue
-        if op is sre_c.IN and (char := _case_class(av)) is not None:
-            run = {r + char for r in run}
+        if (longer := _extended(run, op, av)) is not None:
+            run = longer
             continue
         if op is sre_c.AT:
             continue
@@ -164,6 +161,16 @@ _BEGIN = tuple(
     getattr(sre_c, n) for n in ("AT_BEGINNING", "AT_BEGINNING_STRING") if hasattr(sre_c, n)
 )
 _END = tuple(getattr(sre_c, n) for n in ("AT_END", "AT_END_STRING") if hasattr(sre_c, n))
+
+
+def _extended(run: set[str], op: Any, av: Any) -> set[str] | None:
+    """The run's strings with one more character, when the item is a literal character or
+    a class that folds to one (``[Oo]``); else None, and the caller decides what ends it."""
+    if op is sre_c.LITERAL:
+        return {r + chr(av) for r in run}
+    if op is sre_c.IN and (char := _case_class(av)) is not None:
+        return {r + char for r in run}
+    return None
 
 
 def _case_class(av: Any) -> str | None:
@@ -203,11 +210,8 @@ def _candidates(
 
     for k, (op, av) in enumerate(flat):
         rest = flat[k + 1 :]
-        if op is sre_c.LITERAL:
-            run = {r + chr(av) for r in run}
-            continue
-        if op is sre_c.IN and (char := _case_class(av)) is not None:
-            run = {r + char for r in run}
+        if (longer := _extended(run, op, av)) is not None:
+            run = longer
             continue
         if op is sre_c.AT:  # zero-width anchors keep literals on both sides contiguous
             if av in _BEGIN and run == {""} and leading:
