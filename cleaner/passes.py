@@ -258,16 +258,14 @@ class Layout:
         k = self.rank[i]
         if r.min_lines is not None and len(self.order) < r.min_lines:
             return False
-        if r.scope is not None:
-            if r.scope.head is not None and k + 1 > r.scope.head:
-                return False
-            if r.scope.tail is not None and len(self.order) - k > r.scope.tail:
-                return False
+        if not self.in_scope(rule, k):
+            return False
         if r.run is not None and (self.run_length(rule, k) < r.run or not self.runs_allowed(rule)):
             return False
         return not (r.repeated and self.first_rank(self.keys[i]) == k)
 
     def in_scope(self, rule: CompiledRule, k: int) -> bool:
+        """Is position k within the rule's scope (its first or last lines)?"""
         scope = rule.rule.scope
         if scope is None:
             return True
@@ -309,19 +307,17 @@ class Layout:
         return allowed
 
     def _matches(self, rule: CompiledRule, j: int) -> bool:
+        """Does the rule fire on the line at position j (this pass's findings)?"""
         return any(x.index == rule.index for x in self.found.get(self.order[j], ()))
 
     def run_length(self, rule: CompiledRule, k: int) -> int:
         """Consecutive live non-blank lines around position k on which the rule matches."""
-
-        def matches(j: int) -> bool:
-            return any(x.index == rule.index for x in self.found.get(self.order[j], ()))
-
+        matches = self._matches
         length, j = 1, k - 1
-        while j >= 0 and matches(j):
+        while j >= 0 and matches(rule, j):
             length, j = length + 1, j - 1
         j = k + 1
-        while j < len(self.order) and matches(j):
+        while j < len(self.order) and matches(rule, j):
             length, j = length + 1, j + 1
         return length
 
