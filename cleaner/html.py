@@ -1110,27 +1110,30 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     (a link, a span), so a cache costs a lookup and a store per text node and saves almost
     no steps. The unit is looked up once per text node, by its block's id."""
     units: dict[int, list[Any]] = {}  # block id -> [block, tag, pieces, link characters]
-    # whitespace-only text nodes (a third of a page's nodes) are skipped in C
+    owners, link_id = _owner_ids()
+    # whitespace-only text nodes (a third of a page's nodes) are skipped in C; elements and
+    # comments have no text content (one attribute read tells them from text nodes)
     for node in body.traverse(include_text=True, skip_empty=True):
-        if not node.is_text_node:  # a C-level test, no string
+        text = node.text_content
+        if text is None:
             continue
         up = node.parent
         if up is None:
             continue
-        tag = up.tag
+        tid = up.tag_id
         in_link = False
-        while tag not in _OWNERS:  # up through inline elements to the block
-            if tag == "a":
+        while tid not in owners:  # up through inline elements to the block
+            if tid == link_id:
                 in_link = True
             above = up.parent
             if above is None:
-                up, tag = body, "body"
+                up, tid = body, -1
                 break
-            up, tag = above, above.tag
+            up, tid = above, above.tag_id
+        tag = owners.get(tid, "body")
         if tag not in _UNIT_OWNERS:
             continue
         key = up.mem_id
-        text = node.text_content or ""
         unit = units.get(key)
         if unit is None:
             units[key] = [up, tag, [text], len(text) if in_link else 0]
@@ -1147,6 +1150,44 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
         if text:
             out.append((owner, text, min(links, len(text)), tag))
     return out
+
+
+_OWNER_IDS: list[tuple[dict[int, str], int]] = []
+
+
+def _owner_ids() -> tuple[dict[int, str], int]:
+    """Lexbor's tag ids of :data:`_OWNERS` (id -> tag name) and the id of ``<a>``.
+
+    Why ids: :func:`_units` climbs from each text node to its block, and ``tag_id`` is a
+    small int read straight from the node where ``tag`` looks the name up in a dict and
+    returns a string; the climb is a fifth of :func:`_units`. The ids are Lexbor's fixed
+    numbering of the HTML tags, read once from a parsed snippet (selectolax is imported
+    lazily, so they cannot be module constants)."""
+    if not _OWNER_IDS:
+        from selectolax.lexbor import LexborHTMLParser
+
+        tree = LexborHTMLParser(
+            "<body><a></a>"
+            + "".join(f"<{t}></{t}>" for t in sorted(_OWNERS) if t not in _TABLE_PARTS)
+            + "<table><caption></caption><thead><tr><th></th></tr></thead>"
+            "<tbody><tr><td></td></tr></tbody><tfoot></tfoot></table></body>"
+        )
+        ids: dict[int, str] = {}
+        link = -1
+        root = tree.root
+        for node in root.traverse() if root is not None else ():
+            tag = node.tag or ""
+            if tag in _OWNERS:
+                ids[node.tag_id] = tag
+            elif tag == "a":
+                link = node.tag_id
+        if len(ids) != len(_OWNERS) or link < 0:  # pragma: no cover - a Lexbor change
+            raise RuntimeError("cannot read Lexbor's tag ids")
+        _OWNER_IDS.append((ids, link))
+    return _OWNER_IDS[0]
+
+
+_TABLE_PARTS = frozenset(("caption", "thead", "tbody", "tfoot", "tr", "td", "th", "table"))
 
 
 def _container(node: LexborNode, chars: int, body_id: int, lengths: dict[int, int]) -> LexborNode:
