@@ -22,7 +22,16 @@ import regex
 
 from cleaner.fixes import tidy_line
 from cleaner.matchers import compile_matcher, compile_pattern
-from cleaner.matchers.base import LINE_START, WHOLE_LINE, LazyPattern, Searcher, anchored_ok
+from cleaner.matchers.base import (
+    ANYWHERE,
+    LINE_START,
+    WHOLE_LINE,
+    LazyPattern,
+    Searcher,
+    anchored_ok,
+)
+from cleaner.matchers.factors import required_class
+from cleaner.matchers.pattern import class_pattern
 from cleaner.matchers.risk import runs_safely
 from cleaner.matchers.words import count_words
 from cleaner.model import Rule
@@ -138,6 +147,22 @@ class CompiledFingerprint:
         return self.pattern.fullmatch(key) is not None
 
 
+#: Literals this short, anywhere in a line, are in most paragraphs (see :func:`_weak`).
+WEAK_LITERAL = 3
+
+
+def _weak(rule: Rule, targets: frozenset[tuple[str, int]]) -> bool:
+    """Whether the rule's literals are all short and unanchored, and its early word limit
+    would reject the paragraphs they propose it on anyway."""
+    limit = rule.max_words
+    return (
+        bool(targets)
+        and limit is not None
+        and limit <= EARLY_WORDS
+        and all(len(lit) <= WEAK_LITERAL and anchor == ANYWHERE for lit, anchor in targets)
+    )
+
+
 def _compile_rule(rule: Rule, index: int) -> CompiledRule:
     matcher = compile_matcher(rule.matcher)
     literals = matcher.literals
@@ -145,6 +170,14 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
     if literals is not None and any("\n" in lit for lit in literals):
         literals = None  # cannot occur in a line; let the real pattern decide everywhere
         targets = frozenset()
+    needs = matcher.needs
+    if _weak(rule, targets) and rule.matcher.kind == "regex":
+        # a word-limited rule whose literals are all short and may sit anywhere ("may",
+        # "mar": the months of a date line) is proposed on most paragraphs by its literal
+        # and rejected by its word limit; proposed by the limit alone it costs less
+        literals, targets = None, frozenset()
+        need = required_class(rule.matcher.patterns[0])
+        needs = None if need is None else class_pattern(need)
     unless = compile_pattern(rule.unless) if rule.unless else None
     sources = [
         *(rule.matcher.patterns if rule.matcher.kind == "regex" else ()),
@@ -161,7 +194,7 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
         unless,
         matcher.probe or matcher.pattern,
         guarded,
-        matcher.needs if literals is None else None,
+        needs if literals is None else None,
     )
 
 

@@ -683,3 +683,38 @@ class TestVerdicts:
         line = "Advertisement " + "word " * 60
         cleaner.clean(f"Story.\n{line.strip()}")
         assert all(key != line.strip() for _, key in cleaner._index.verdicts)
+
+
+DATE_PACK = (
+    "dates",
+    """
+    publisher: Dates
+    rules:
+      - id: time-first
+        regex: '^\\d{1,2}:\\d{2}\\s?(?:[ap]m)?,?\\s(?:Jan|Mar|May)[a-z]*\\s\\d{1,2},?\\s\\d{4}$'
+        max_words: 6
+        category: byline
+        why: a time stamp
+      - id: month-anywhere
+        regex: '^\\d\\d?\\s(?:Jan|Mar|May)[a-z]*$'
+        category: other
+        why: no word limit
+    """,
+)
+
+
+def test_short_unanchored_literals_give_way_to_the_word_limit() -> None:
+    # "may" and "mar" are in most paragraphs; a rule with a word limit is proposed by
+    # the limit (and a class its lines need) instead, with the same matches
+    index = compiled.CompiledIndex(ruleset(DATE_PACK))
+    first, second = index.rules
+    assert first.literals is None and first.needs is not None
+    assert second.literals is not None  # no word limit: the literals stay
+    text = "5:55 pm, May 17, 2018\nThe council may meet in March.\n3 March\n"
+    for engine in ENGINES:
+        cleaner = Cleaner(ruleset(DATE_PACK), common=False, engine=engine)
+        result = cleaner.clean(text, publisher="dates")
+        assert [(r.rule_id, r.line) for r in result.removals] == [
+            ("dates/time-first", 1),
+            ("dates/month-anywhere", 3),
+        ]

@@ -25,7 +25,7 @@ from cleaner.matchers.factors import (
 
 
 @lru_cache(maxsize=1024)
-def _class_pattern(source: str) -> regex.Pattern[str]:
+def class_pattern(source: str) -> regex.Pattern[str]:
     """One compiled object per required class: rules that need the same characters
     share it, and the engine searches a line for it once."""
     return regex.compile(source)
@@ -45,5 +45,5 @@ def compile_regex(patterns: tuple[str, ...], ignore_case: bool) -> CompiledMatch
         anchor,
         anchored=anchored,
         probe=probe,
-        needs=_class_pattern(need) if need is not None else None,
+        needs=class_pattern(need) if need is not None else None,
     )
