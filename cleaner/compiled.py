@@ -152,11 +152,12 @@ WEAK_LITERAL = 3
 
 
 def _weak(rule: Rule, targets: frozenset[tuple[str, int]]) -> bool:
-    """Whether the rule's literals are all short and unanchored, and its early word limit
-    would reject the paragraphs they propose it on anyway."""
+    """Whether the rule is a regex whose literals are all short and unanchored, and its
+    early word limit would reject the paragraphs they propose it on anyway."""
     limit = rule.max_words
     return (
-        bool(targets)
+        rule.matcher.kind == "regex"
+        and bool(targets)
         and limit is not None
         and limit <= EARLY_WORDS
         and all(len(lit) <= WEAK_LITERAL and anchor == ANYWHERE for lit, anchor in targets)
@@ -171,7 +172,7 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
         literals = None  # cannot occur in a line; let the real pattern decide everywhere
         targets = frozenset()
     needs = matcher.needs
-    if _weak(rule, targets) and rule.matcher.kind == "regex":
+    if _weak(rule, targets):
         # a word-limited rule whose literals are all short and may sit anywhere ("may",
         # "mar": the months of a date line) is proposed on most paragraphs by its literal
         # and rejected by its word limit; proposed by the limit alone it costs less

@@ -25,6 +25,7 @@ from cleaner.compiled import (
     remember,
 )
 from cleaner.matchers.base import fold
+from cleaner.matchers.shape import shape_spec
 from cleaner.passes import Work
 from cleaner.selection import zone_lines
 
@@ -257,8 +258,7 @@ def _shape_words(rule: CompiledRule) -> int:
     """The ``max_words`` of a shape rule's spec (``max_words=8``, which every shape has):
     a line that splits into more words than that does not have the shape, since
     :func:`cleaner.matchers.words.count_words` never counts fewer than ``str.split``."""
-    spec = dict(p.split("=", 1) for p in rule.rule.matcher.patterns)
-    return int(spec["max_words"])
+    return int(shape_spec(rule.rule.matcher.patterns)["max_words"])
 
 
 class _Plan:

@@ -34,6 +34,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from cleaner.errors import InputError
@@ -1152,9 +1153,7 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     return out
 
 
-_OWNER_IDS: list[tuple[dict[int, str], int]] = []
-
-
+@cache
 def _owner_ids() -> tuple[dict[int, str], int]:
     """Lexbor's tag ids of :data:`_OWNERS` (id -> tag name) and the id of ``<a>``.
 
@@ -1163,28 +1162,26 @@ def _owner_ids() -> tuple[dict[int, str], int]:
     returns a string; the climb is a fifth of :func:`_units`. The ids are Lexbor's fixed
     numbering of the HTML tags, read once from a parsed snippet (selectolax is imported
     lazily, so they cannot be module constants)."""
-    if not _OWNER_IDS:
-        from selectolax.lexbor import LexborHTMLParser
+    from selectolax.lexbor import LexborHTMLParser
 
-        tree = LexborHTMLParser(
-            "<body><a></a>"
-            + "".join(f"<{t}></{t}>" for t in sorted(_OWNERS) if t not in _TABLE_PARTS)
-            + "<table><caption></caption><thead><tr><th></th></tr></thead>"
-            "<tbody><tr><td></td></tr></tbody><tfoot></tfoot></table></body>"
-        )
-        ids: dict[int, str] = {}
-        link = -1
-        root = tree.root
-        for node in root.traverse() if root is not None else ():
-            tag = node.tag or ""
-            if tag in _OWNERS:
-                ids[node.tag_id] = tag
-            elif tag == "a":
-                link = node.tag_id
-        if len(ids) != len(_OWNERS) or link < 0:  # pragma: no cover - a Lexbor change
-            raise RuntimeError("cannot read Lexbor's tag ids")
-        _OWNER_IDS.append((ids, link))
-    return _OWNER_IDS[0]
+    tree = LexborHTMLParser(
+        "<body><a></a>"
+        + "".join(f"<{t}></{t}>" for t in sorted(_OWNERS) if t not in _TABLE_PARTS)
+        + "<table><caption></caption><thead><tr><th></th></tr></thead>"
+        "<tbody><tr><td></td></tr></tbody><tfoot></tfoot></table></body>"
+    )
+    ids: dict[int, str] = {}
+    link = -1
+    root = tree.root
+    for node in root.traverse() if root is not None else ():
+        tag = node.tag or ""
+        if tag in _OWNERS:
+            ids[node.tag_id] = tag
+        elif tag == "a":
+            link = node.tag_id
+    if len(ids) != len(_OWNERS) or link < 0:  # pragma: no cover - a Lexbor change
+        raise RuntimeError("cannot read Lexbor's tag ids")
+    return ids, link
 
 
 _TABLE_PARTS = frozenset(("caption", "thead", "tbody", "tfoot", "tr", "td", "th", "table"))

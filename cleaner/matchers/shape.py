@@ -44,8 +44,13 @@ def _predicate(max_words: int, min_words: int, final: bool | None) -> Callable[[
     return check
 
 
+def shape_spec(patterns: tuple[str, ...]) -> dict[str, str]:
+    """A shape's settings (``("max_words=8", "final_punctuation=false")``) by name."""
+    return dict(p.split("=", 1) for p in patterns)
+
+
 def compile_shape(patterns: tuple[str, ...], ignore_case: bool = False) -> CompiledMatcher:
-    spec = dict(p.split("=", 1) for p in patterns)
+    spec = shape_spec(patterns)
     final = None if "final_punctuation" not in spec else spec["final_punctuation"] == "true"
     predicate = _predicate(int(spec["max_words"]), int(spec.get("min_words", "1")), final)
     return CompiledMatcher(_WHOLE_LINE, None, 0, predicate)
