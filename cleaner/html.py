@@ -584,6 +584,7 @@ class _Walker:
                     not (self.total and chars >= WRAPPER_SHARE * self.total)
                     and not (flag in PROSE_MAY_KEEP and _prose(child, chars))
                     and not (self._block_tags[-1] == "p" and _styled_prose(child, tag, flag))
+                    and not (flag != "hidden" and tag in _WORD_TAGS and _mid_sentence(child))
                     and not (tag == "p" and flag == "paywall" and _paid_paragraph(child))
                 ):
                     if chars:
@@ -1399,6 +1400,26 @@ def _styled_prose(node: LexborNode, tag: str, flag: str) -> bool:
         return False
     links = sum(len(a.text(deep=True, separator="", strip=True)) for a in node.css("a"))
     return goodness(text, links, "p") > 0
+
+
+#: Inline elements that can hold a word of a sentence (a glossary link, a ticker, a name).
+_WORD_TAGS = frozenset(("a", "span", "em", "strong", "b", "i", "abbr", "mark", "small", "sup"))
+
+
+def _mid_sentence(node: LexborNode) -> bool:
+    """Whether a flagged inline element stands between two runs of text of one line: a
+    word of the sentence around it ("advances in <a class="keywords">neuroscience</a>, it
+    has become"), which cannot be cut out without breaking the sentence. A related link,
+    share button or ad after a sentence or on a line of its own has no text on one side."""
+    before, after = node.prev, node.next
+    return (
+        before is not None
+        and after is not None
+        and before.tag == "-text"
+        and after.tag == "-text"
+        and bool((before.text_content or "").strip())
+        and bool((after.text_content or "").strip())
+    )
 
 
 def _paid_paragraph(node: LexborNode) -> bool:

@@ -648,6 +648,26 @@ def test_a_paragraph_wrapped_in_a_span_with_a_hint_class_stays(generic: Cleaner)
     assert lines(generic.clean_html(page(body)).text) == [*PARA, *MORE[:2]]
 
 
+def test_a_hinted_link_in_the_middle_of_a_sentence_stays(generic: Cleaner) -> None:
+    # a glossary link styled "keywords" is a word of the sentence, not a related link
+    para = (
+        'With time and advances in <a href="/neuro" class="keywords">neuroscience</a>, it'
+        " has become clearer that most of the work of the brain goes on out of sight."
+    )
+    result = generic.clean_html(page(article(f"<p>{para}</p>")))
+    assert lines(result.text)[-1] == (
+        "With time and advances in neuroscience, it has become clearer that most of the"
+        " work of the brain goes on out of sight."
+    )
+    assert not [n for n in result.nodes if "neuroscience" in n.excerpt]
+
+
+def test_a_hinted_link_after_the_sentence_still_goes(generic: Cleaner) -> None:
+    para = f'{MORE[0]} <a href="/x" class="related-link">Buses cut in the next town</a>'
+    result = generic.clean_html(page(article(f"<p>{para}</p>")))
+    assert lines(result.text) == [*PARA, MORE[0]]
+
+
 def test_a_short_byline_span_inside_a_paragraph_still_goes(generic: Cleaner) -> None:
     body = article('<p><span class="author-name">By Jo Bloggs</span></p>')
     assert lines(generic.clean_html(page(body)).text) == PARA
