@@ -584,7 +584,11 @@ class _Walker:
                     not (self.total and chars >= WRAPPER_SHARE * self.total)
                     and not (flag in PROSE_MAY_KEEP and _prose(child, chars))
                     and not (self._block_tags[-1] == "p" and _styled_prose(child, tag, flag))
-                    and not (flag != "hidden" and tag in _WORD_TAGS and _mid_sentence(child))
+                    and not (
+                        flag != "hidden"
+                        and tag in _WORD_TAGS
+                        and _in_running_text(child, self._block_tags[-1] == "p")
+                    )
                     and not (tag == "p" and flag == "paywall" and _paid_paragraph(child))
                 ):
                     if chars:
@@ -1403,23 +1407,31 @@ def _styled_prose(node: LexborNode, tag: str, flag: str) -> bool:
 
 
 #: Inline elements that can hold a word of a sentence (a glossary link, a ticker, a name).
+#: Characters of text after an element that opens a paragraph for it to be the start of
+#: that paragraph's sentence (a dateline), rather than a label before a few words.
+RUNNING_TEXT = 40
 _WORD_TAGS = frozenset(("a", "span", "em", "strong", "b", "i", "abbr", "mark", "small", "sup"))
 
 
-def _mid_sentence(node: LexborNode) -> bool:
-    """Whether a flagged inline element stands between two runs of text of one line: a
-    word of the sentence around it ("advances in <a class="keywords">neuroscience</a>, it
-    has become"), which cannot be cut out without breaking the sentence. A related link,
-    share button or ad after a sentence or on a line of its own has no text on one side."""
-    before, after = node.prev, node.next
-    return (
-        before is not None
-        and after is not None
-        and before.tag == "-text"
-        and after.tag == "-text"
-        and bool((before.text_content or "").strip())
-        and bool((after.text_content or "").strip())
-    )
+def _in_running_text(node: LexborNode, paragraph: bool) -> bool:
+    """Whether a flagged inline element is part of the sentence around it: it stands
+    between two runs of text of one line ("advances in <a class="keywords">neuroscience
+    </a>, it has become"), or it opens a paragraph whose sentence goes on after it (the
+    wire dateline ``<p><span class="dateline">CAIRO —</span> Gunmen opened fire ...``,
+    which the article's first line keeps). A related link, share button or ad after a
+    sentence or on a line of its own has no text on one side, or only a few words."""
+    after = node.next
+    if after is None or after.tag != "-text":
+        return False
+    rest = (after.text_content or "").strip()
+    if not rest:
+        return False
+    before = node.prev
+    if before is not None and before.tag == "-text" and (before.text_content or "").strip():
+        return True
+    if before is not None and before.tag != "-text":
+        return False  # another element comes first: it does not open the paragraph
+    return paragraph and len(rest) >= RUNNING_TEXT
 
 
 def _paid_paragraph(node: LexborNode) -> bool:

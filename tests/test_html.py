@@ -662,6 +662,22 @@ def test_a_hinted_link_in_the_middle_of_a_sentence_stays(generic: Cleaner) -> No
     assert not [n for n in result.nodes if "neuroscience" in n.excerpt]
 
 
+def test_a_dateline_span_opening_the_first_paragraph_stays(generic: Cleaner) -> None:
+    first = f'<p> <span class="dateline">LYON —</span> {PARA[0]}</p>'
+    body = article(paras=[]).replace(
+        '<div class="article-body">', f'<div class="article-body">{first}'
+    )
+    body = body.replace(
+        "</div></article>", "".join(f"<p>{p}</p>" for p in PARA[1:]) + "</div></article>"
+    )
+    assert lines(generic.clean_html(page(body)).text) == [f"LYON — {PARA[0]}", *PARA[1:]]
+
+
+def test_a_byline_span_before_a_few_words_still_goes(generic: Cleaner) -> None:
+    body = article('<p><span class="byline">By Jo Bloggs</span> | Staff</p>')
+    assert "By Jo Bloggs" not in generic.clean_html(page(body)).text
+
+
 def test_a_hinted_link_after_the_sentence_still_goes(generic: Cleaner) -> None:
     para = f'{MORE[0]} <a href="/x" class="related-link">Buses cut in the next town</a>'
     result = generic.clean_html(page(article(f"<p>{para}</p>")))
