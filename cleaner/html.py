@@ -1745,20 +1745,26 @@ def _align(blocks: Sequence[Block], lines: Sequence[str]) -> list[int]:
 
 
 def _restored(cleaner: Cleaner, blocks: Sequence[Block], result: Result) -> set[int]:
-    """Input lines (1-based) of section headings a shape rule dropped, to be put back.
+    """Input lines (1-based) of section headings and list items a shape rule dropped, to
+    be put back.
 
     Shape rules (``short-unpunctuated-*``) drop short lines that do not end like a
     sentence, because scraped text has no structure to tell a heading from a menu entry.
     The page has it: an ``<h2>``-``<h6>`` in the article, followed by kept article text,
-    is a section heading. Headings at the end (nothing kept after them: "More on this")
-    and those removed by any other kind of rule stay removed.
+    is a section heading, and an ``<li>`` without a link there is an item of the
+    article's own list (the things a how-to needs; a menu's items are links). Headings
+    and items at the end (nothing kept after them: "More on this") and those removed by
+    any other kind of rule stay removed.
     """
     shape = {
         r.line
         for r in result.removals
         if r.action == "drop-line"
         and 0 < r.line <= len(blocks)
-        and blocks[r.line - 1].tag in _SUBHEADINGS
+        and (
+            blocks[r.line - 1].tag in _SUBHEADINGS
+            or (blocks[r.line - 1].tag == "li" and not blocks[r.line - 1].links)
+        )
         and _is_shape(cleaner, r.rule_id)
     }
     if not shape:

@@ -477,6 +477,38 @@ def test_section_headings_survive_the_shape_rules(generic: Cleaner) -> None:
     assert "\n## Drivers wanted\n" in md
 
 
+def test_a_plain_list_inside_the_article_survives_the_run_rule(generic: Cleaner) -> None:
+    # a how-to's list of things to buy is a run of short unpunctuated lines, as a menu is;
+    # the page shows it is a list of the article's own (no links) followed by more article
+    items = ["Glass cloche", "Floral foam", "Ruler", "Spoon", "Small plants"]
+    body = (
+        "<main><article><h1>Build a terrarium</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARA[:3])
+        + "<ul>"
+        + "".join(f"<li>{i}</li>" for i in items)
+        + "</ul>"
+        + f"<p>{PARA[3]}</p><p>{MORE[0]}</p><p>{MORE[1]}</p></article></main>"
+    )
+    result = generic.clean_html(page(body))
+    assert lines(result.text) == [*PARA[:3], *items, PARA[3], *MORE[:2]]
+    assert not [r for r in result.removals if r.text in items]
+    md = generic.clean_html(page(body), output="markdown").text
+    assert "\n- Ruler\n" in md
+
+
+def test_a_list_of_links_in_the_article_still_goes_as_a_run(generic: Cleaner) -> None:
+    items = ["Buses cut", "Trams late", "Fares rise", "Roads shut"]
+    body = (
+        "<main><article><h1>Night buses stay</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARA[:3])
+        + "<ul>"
+        + "".join(f'<li><a href="/{n}">{i}</a></li>' for n, i in enumerate(items))
+        + "</ul>"
+        + f"<p>{PARA[3]}</p><p>{MORE[0]}</p><p>{MORE[1]}</p></article></main>"
+    )
+    assert lines(generic.clean_html(page(body)).text) == [*PARA, *MORE[:2]]
+
+
 # -- roots that generalise: text outside <p>, hinted containers inside the article ----------
 TEASERS = "".join(
     f'<div class="card"><h3><a href="/s{i}">Another story {i}</a></h3>'
