@@ -527,6 +527,7 @@ class _Walker:
         self._buf: list[str] = []
         self._links = 0
         self._in_link = 0
+        self._code = 0  # open <code> elements
         self._path: list[int] = []
         self._block_tags: list[str] = ["body"]
         self._lists: list[list[int]] = []  # [is_ordered, count] per open list
@@ -576,6 +577,10 @@ class _Walker:
                 continue
             flag = flag_of(tag, child.attributes)
             if flag is not None and keep and child.mem_id in keep:
+                flag = None
+            if flag is not None and (self._code or "pre" in self._block_tags) and flag != "hidden":
+                # a syntax highlighter's classes ("token comment", "hljs-meta") name parts
+                # of the code, not widgets of the page
                 flag = None
             if flag is not None and skip:
                 text = _node_text(child)
@@ -628,6 +633,10 @@ class _Walker:
                 self._in_link += 1
                 self._rec(child, depth + 1)
                 self._in_link -= 1
+            elif tag == "code":
+                self._code += 1
+                self._rec(child, depth + 1)
+                self._code -= 1
             else:
                 self._rec(child, depth + 1)
             if not skip:
@@ -1751,10 +1760,11 @@ def _restored(cleaner: Cleaner, blocks: Sequence[Block], result: Result) -> set[
     Shape rules (``short-unpunctuated-*``) drop short lines that do not end like a
     sentence, because scraped text has no structure to tell a heading from a menu entry.
     The page has it: an ``<h2>``-``<h6>`` in the article, followed by kept article text,
-    is a section heading, and an ``<li>`` without a link there is an item of the
-    article's own list (the things a how-to needs; a menu's items are links). Headings
-    and items at the end (nothing kept after them: "More on this") and those removed by
-    any other kind of rule stay removed.
+    is a section heading, an ``<li>`` without a link there is an item of the article's
+    own list (the things a how-to needs; a menu's items are links), and a line of a
+    ``<pre>`` is preformatted text (code: "// add.c"). Headings, items and lines at the
+    end (nothing kept after them: "More on this") and those removed by any other kind of
+    rule stay removed.
     """
     shape = {
         r.line
@@ -1763,6 +1773,7 @@ def _restored(cleaner: Cleaner, blocks: Sequence[Block], result: Result) -> set[
         and 0 < r.line <= len(blocks)
         and (
             blocks[r.line - 1].tag in _SUBHEADINGS
+            or blocks[r.line - 1].tag == "pre"
             or (blocks[r.line - 1].tag == "li" and not blocks[r.line - 1].links)
         )
         and _is_shape(cleaner, r.rule_id)

@@ -509,6 +509,31 @@ def test_a_list_of_links_in_the_article_still_goes_as_a_run(generic: Cleaner) ->
     assert lines(generic.clean_html(page(body)).text) == [*PARA, *MORE[:2]]
 
 
+def test_code_keeps_its_highlighted_comments_and_short_lines(generic: Cleaner) -> None:
+    # a syntax highlighter marks code comments "token comment"; that is not a comment thread
+    code = (
+        '<pre><code><span class="token comment">// add.c</span>\n'
+        '#include &lt;emscripten.h&gt;\n<span class="hljs-meta">EMSCRIPTEN_KEEPALIVE</span>'
+        "</code></pre>"
+    )
+    body = (
+        "<main><article><h1>Night buses stay</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARA[:3])
+        + code.replace("\n", "<br>")
+        + f"<p>{PARA[3]}</p><p>{MORE[0]}</p><p>{MORE[1]}</p></article></main>"
+    )
+    result = generic.clean_html(page(body))
+    assert lines(result.text) == [
+        *PARA[:3],
+        "// add.c",
+        "#include <emscripten.h>",
+        "EMSCRIPTEN_KEEPALIVE",
+        PARA[3],
+        *MORE[:2],
+    ]
+    assert not result.nodes or all("add.c" not in n.excerpt for n in result.nodes)
+
+
 # -- roots that generalise: text outside <p>, hinted containers inside the article ----------
 TEASERS = "".join(
     f'<div class="card"><h3><a href="/s{i}">Another story {i}</a></h3>'
