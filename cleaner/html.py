@@ -404,6 +404,30 @@ _HINT_EXCEPT = re.compile(
 )
 
 
+
+def _screen(words: Sequence[str]) -> re.Pattern[str]:
+    """A regex that finds a start of any of ``words`` (at a class token's start), and so
+    any match of :data:`_HINT_RE`, :data:`_SHORT_AD` or :data:`_HIDDEN`; nothing found, the
+    string names no boilerplate. Why: three quarters of class strings name nothing, and
+    those regexes put their test of the token's start first, which keeps the regex engine
+    from skipping to the places where a word can start; each word here starts with its
+    letter, tested before the look back, so the engine skips to those letters (a word with
+    another word as its prefix adds nothing to the screen, and is left out)."""
+    kept = sorted(w for w in set(words) if not any(o != w and w.startswith(o) for o in words))
+    groups: dict[str, list[str]] = {}
+    for w in kept:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    return re.compile(
+        "|".join(
+            f"{re.escape(c)}(?<![a-z0-9]{re.escape(c)})(?:{'|'.join(rest)})"
+            for c, rest in groups.items()
+        )
+    )
+
+
+_ANY_HINT = _screen([*_HINT_WORDS, "ad", "hidden"])
+
+
 def hint_of(attrs: str) -> str | None:
     """The generic reason a class/id string names boilerplate, or None.
 
@@ -414,7 +438,11 @@ def hint_of(attrs: str) -> str | None:
     >>> hint_of("is-hidden"), hint_of("hidden-xs")
     ('hidden', None)
     """
-    low = _CAMEL.sub(r"\1-\2", attrs).lower()
+    low = attrs.lower()
+    if low != attrs:  # no capital letter, no camel case to split
+        low = _CAMEL.sub(r"\1-\2", attrs).lower()
+    if _ANY_HINT.search(low) is None:  # most strings: one scan, no word to read
+        return None
     if _HINT_EXCEPT.search(low):
         return None
     m = _HINT_RE.search(low)
