@@ -404,6 +404,29 @@ _HINT_EXCEPT = re.compile(
 )
 
 
+def _screen(words: Sequence[str]) -> re.Pattern[str]:
+    """A regex that finds a start of any of ``words`` (at a class token's start), and so
+    any match of :data:`_HINT_RE`, :data:`_SHORT_AD` or :data:`_HIDDEN`; nothing found, the
+    string names no boilerplate. Why: three quarters of class strings name nothing, and
+    those regexes put their test of the token's start first, which keeps the regex engine
+    from skipping to the places where a word can start; each word here starts with its
+    letter, tested before the look back, so the engine skips to those letters (a word with
+    another word as its prefix adds nothing to the screen, and is left out)."""
+    kept = sorted(w for w in set(words) if not any(o != w and w.startswith(o) for o in words))
+    groups: dict[str, list[str]] = {}
+    for w in kept:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    return re.compile(
+        "|".join(
+            f"{re.escape(c)}(?<![a-z0-9]{re.escape(c)})(?:{'|'.join(rest)})"
+            for c, rest in groups.items()
+        )
+    )
+
+
+_ANY_HINT = _screen([*_HINT_WORDS, "ad", "hidden"])
+
+
 def hint_of(attrs: str) -> str | None:
     """The generic reason a class/id string names boilerplate, or None.
 
@@ -414,7 +437,11 @@ def hint_of(attrs: str) -> str | None:
     >>> hint_of("is-hidden"), hint_of("hidden-xs")
     ('hidden', None)
     """
-    low = _CAMEL.sub(r"\1-\2", attrs).lower()
+    low = attrs.lower()
+    if low != attrs:  # no capital letter, no camel case to split
+        low = _CAMEL.sub(r"\1-\2", attrs).lower()
+    if _ANY_HINT.search(low) is None:  # most strings: one scan, no word to read
+        return None
     if _HINT_EXCEPT.search(low):
         return None
     m = _HINT_RE.search(low)
@@ -504,6 +531,23 @@ MAX_DEPTH = 250
 
 _NONE: frozenset[int] = frozenset()
 
+#: Lines with their whitespace squeezed (:func:`_squeeze`), by their raw text.
+_SQUEEZED: dict[str, str] = {}
+
+
+def _squeeze(raw: str) -> str:
+    """``raw`` with runs of whitespace made one space, trimmed; remembered in
+    :data:`_SQUEEZED` (a pure function of the text, so the cache is never stale).
+
+    Why: splitting a line into words costs an object per word, and most paragraphs are
+    squeezed twice, by :func:`_units` when choosing the root and by the walk of the
+    root (a paragraph's text nodes are the same pieces in both, unless a whitespace-only
+    node sits among them); boilerplate lines repeat from page to page as well."""
+    if len(_SQUEEZED) >= 8192:
+        _SQUEEZED.clear()
+    text = _SQUEEZED[raw] = " ".join(raw.split())
+    return text
+
 
 class _Walker:
     """Turns a subtree into blocks (candidate lines).
@@ -547,7 +591,10 @@ class _Walker:
     def _flush(self) -> None:
         if not self._buf:
             return
-        text = " ".join("".join(self._buf).split())
+        raw = "".join(self._buf)
+        text = _SQUEEZED.get(raw)
+        if text is None:
+            text = _squeeze(raw)
         self._buf.clear()
         links, self._links = self._links, 0
         if text:
@@ -809,6 +856,10 @@ def paragraph_roots(
     paras: list[tuple[tuple[int, ...], float, int]] = []
 
     def chain_of(node: LexborNode | None) -> tuple[int, ...]:
+        if node is not None:  # most calls: a container numbered for an earlier unit
+            known = index.get(node.mem_id)
+            if known is not None:
+                return chains[known]
         climb: list[tuple[LexborNode, int]] = []
         tail: tuple[int, ...] = ()
         while node is not None:
@@ -863,11 +914,12 @@ def paragraph_roots(
         if g:
             siblings[parent.mem_id] = siblings.get(parent.mem_id, 0) + 1
         found.append((owner, parent, text, g, unit_tag))
+    head_words = _headline_words(headlines)
     for seq, (owner, parent, text, g, unit_tag) in enumerate(found):
         if unit_tag == "h1":
             titles.append((seq, chain_of(parent)))
             continue
-        if unit_tag in _SUBHEADINGS and _is_headline(text, headlines):
+        if unit_tag in _SUBHEADINGS and _is_headline(text, head_words):
             titles.append((seq, chain_of(parent)))
             continue
         if unit_tag in _SUBHEADINGS or (
@@ -1159,9 +1211,16 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     out = []
     for owner, tag, pieces, links in units.values():
         raw = "".join(pieces)
-        if tag != "p" and tag != "h1" and _never_prose(raw, links, tag):
-            continue
-        text = " ".join(raw.split())
+        # _never_prose, inline: most units are short lines of furniture, a call each
+        if tag != "p" and tag != "h1":
+            n = len(raw)
+            if n < PROSE_LINE and (n * UNSPACED_WEIGHT < PROSE_LINE or raw.isascii()):
+                continue
+            if tag == "li" and links > 0.3 * n:
+                continue
+        text = _SQUEEZED.get(raw)
+        if text is None:
+            text = _squeeze(raw)
         if text:
             out.append((owner, text, min(links, len(text)), tag))
     return out
@@ -1317,17 +1376,20 @@ def headlines_of(tree: LexborHTMLParser) -> frozenset[str]:
     return frozenset(k for k in (" ".join(t.split()).casefold() for t in out) if k)
 
 
-def _is_headline(text: str, headlines: frozenset[str]) -> bool:
-    """Whether a heading's words are (nearly all) those of one of the page's headlines: a
-    kicker and a headline in one heading lose the colon between them, a ``<title>`` adds
-    the site's name."""
+def _headline_words(headlines: frozenset[str]) -> list[set[str]]:
+    """The words of each of the page's headlines (:func:`headlines_of`), for
+    :func:`_is_headline`: read once per page, not once per heading."""
+    return [set(_WORDS.findall(h)) for h in headlines]
+
+
+def _is_headline(text: str, headlines: Sequence[set[str]]) -> bool:
+    """Whether a heading's words are (nearly all) those of one of the page's headlines
+    (their words, :func:`_headline_words`): a kicker and a headline in one heading lose the
+    colon between them, a ``<title>`` adds the site's name."""
     words = set(_WORDS.findall(text.casefold()))
     if not words:
         return False
-    for h in headlines:
-        if len(words - set(_WORDS.findall(h))) <= HEADLINE_SLACK * len(words):
-            return True
-    return False
+    return any(len(words - h) <= HEADLINE_SLACK * len(words) for h in headlines)
 
 
 def _after_image(node: LexborNode) -> bool:
