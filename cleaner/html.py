@@ -676,7 +676,10 @@ class _Walker:
                 buf.append(" ")
                 self._rec(child, depth + 1)
                 buf.append(" ")
-            elif tag == "a":
+            elif tag == "a" and not (
+                self._block_tags[-1] in HEADINGS
+                and (child.attributes.get("href") or "").startswith("#")
+            ):
                 self._in_link += 1
                 self._rec(child, depth + 1)
                 self._in_link -= 1

@@ -534,6 +534,21 @@ def test_code_keeps_its_highlighted_comments_and_short_lines(generic: Cleaner) -
     assert not result.nodes or all("add.c" not in n.excerpt for n in result.nodes)
 
 
+def test_a_section_heading_that_links_to_itself_stays(generic: Cleaner) -> None:
+    # a permalink anchor on each heading ("#who-rides"): it leads nowhere else on the web
+    body = (
+        "<main><article><h1>Night buses stay</h1>"
+        + "".join(f"<p>{p}</p>" for p in PARA[:2])
+        + '<h2><a href="#who-rides">Who rides at night</a></h2>'
+        + "".join(f"<p>{p}</p>" for p in PARA[2:])
+        + '<h2><a href="/other-story">Trams late again</a></h2>'
+        + f"<p>{MORE[0]}</p></article></main>"
+    )
+    got = lines(generic.clean_html(page(body)).text)
+    assert "Who rides at night" in got
+    assert "Trams late again" not in got
+
+
 # -- roots that generalise: text outside <p>, hinted containers inside the article ----------
 TEASERS = "".join(
     f'<div class="card"><h3><a href="/s{i}">Another story {i}</a></h3>'
