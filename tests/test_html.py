@@ -56,6 +56,14 @@ def lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if line]
 
 
+def story(*parts: str | list[str], title: str = "Night buses stay") -> str:
+    """An article body: a title, then each part, a list of paragraphs or raw markup."""
+    inner = "".join(
+        "".join(f"<p>{p}</p>" for p in part) if isinstance(part, list) else part for part in parts
+    )
+    return f"<main><article><h1>{title}</h1>{inner}</article></main>"
+
+
 # -- encodings -------------------------------------------------------------------------------
 def test_utf8_bom_is_read_and_dropped() -> None:
     text, enc = decode_html(codecs.BOM_UTF8 + "<p>Grüße</p>".encode())
@@ -461,13 +469,7 @@ def test_class_hints(names: str, reason: str | None) -> None:
 def test_section_headings_survive_the_shape_rules(generic: Cleaner) -> None:
     paras = [f"{p} It was the {n}th meeting this year." for n, p in enumerate(PARA * 2, 4)][:7]
     # the heading stands among the last five lines, where short-unpunctuated-tail looks
-    body = (
-        "<main><article><h1>Night buses stay</h1>"
-        + "".join(f"<p>{p}</p>" for p in paras[:5])
-        + "<h2>Drivers wanted</h2>"
-        + "".join(f"<p>{p}</p>" for p in paras[5:])
-        + "<h2>More from the city</h2></article></main>"
-    )
+    body = story(paras[:5], "<h2>Drivers wanted</h2>", paras[5:], "<h2>More from the city</h2>")
     result = generic.clean_html(page(body))
     got = lines(result.text)
     assert got == [*paras[:5], "Drivers wanted", *paras[5:]]  # the last heading leads nowhere
@@ -481,14 +483,8 @@ def test_a_plain_list_inside_the_article_survives_the_run_rule(generic: Cleaner)
     # a how-to's list of things to buy is a run of short unpunctuated lines, as a menu is;
     # the page shows it is a list of the article's own (no links) followed by more article
     items = ["Glass cloche", "Floral foam", "Ruler", "Spoon", "Small plants"]
-    body = (
-        "<main><article><h1>Build a terrarium</h1>"
-        + "".join(f"<p>{p}</p>" for p in PARA[:3])
-        + "<ul>"
-        + "".join(f"<li>{i}</li>" for i in items)
-        + "</ul>"
-        + f"<p>{PARA[3]}</p><p>{MORE[0]}</p><p>{MORE[1]}</p></article></main>"
-    )
+    listed = "".join(f"<li>{i}</li>" for i in items)
+    body = story(PARA[:3], f"<ul>{listed}</ul>", [PARA[3], *MORE[:2]], title="Build a terrarium")
     result = generic.clean_html(page(body))
     assert lines(result.text) == [*PARA[:3], *items, PARA[3], *MORE[:2]]
     assert not [r for r in result.removals if r.text in items]
@@ -498,14 +494,8 @@ def test_a_plain_list_inside_the_article_survives_the_run_rule(generic: Cleaner)
 
 def test_a_list_of_links_in_the_article_still_goes_as_a_run(generic: Cleaner) -> None:
     items = ["Buses cut", "Trams late", "Fares rise", "Roads shut"]
-    body = (
-        "<main><article><h1>Night buses stay</h1>"
-        + "".join(f"<p>{p}</p>" for p in PARA[:3])
-        + "<ul>"
-        + "".join(f'<li><a href="/{n}">{i}</a></li>' for n, i in enumerate(items))
-        + "</ul>"
-        + f"<p>{PARA[3]}</p><p>{MORE[0]}</p><p>{MORE[1]}</p></article></main>"
-    )
+    listed = "".join(f'<li><a href="/{n}">{i}</a></li>' for n, i in enumerate(items))
+    body = story(PARA[:3], f"<ul>{listed}</ul>", [PARA[3], *MORE[:2]])
     assert lines(generic.clean_html(page(body)).text) == [*PARA, *MORE[:2]]
 
 
@@ -516,12 +506,7 @@ def test_code_keeps_its_highlighted_comments_and_short_lines(generic: Cleaner) -
         '#include &lt;emscripten.h&gt;\n<span class="hljs-meta">EMSCRIPTEN_KEEPALIVE</span>'
         "</code></pre>"
     )
-    body = (
-        "<main><article><h1>Night buses stay</h1>"
-        + "".join(f"<p>{p}</p>" for p in PARA[:3])
-        + code.replace("\n", "<br>")
-        + f"<p>{PARA[3]}</p><p>{MORE[0]}</p><p>{MORE[1]}</p></article></main>"
-    )
+    body = story(PARA[:3], code.replace("\n", "<br>"), [PARA[3], *MORE[:2]])
     result = generic.clean_html(page(body))
     assert lines(result.text) == [
         *PARA[:3],
@@ -536,13 +521,12 @@ def test_code_keeps_its_highlighted_comments_and_short_lines(generic: Cleaner) -
 
 def test_a_section_heading_that_links_to_itself_stays(generic: Cleaner) -> None:
     # a permalink anchor on each heading ("#who-rides"): it leads nowhere else on the web
-    body = (
-        "<main><article><h1>Night buses stay</h1>"
-        + "".join(f"<p>{p}</p>" for p in PARA[:2])
-        + '<h2><a href="#who-rides">Who rides at night</a></h2>'
-        + "".join(f"<p>{p}</p>" for p in PARA[2:])
-        + '<h2><a href="/other-story">Trams late again</a></h2>'
-        + f"<p>{MORE[0]}</p></article></main>"
+    body = story(
+        PARA[:2],
+        '<h2><a href="#who-rides">Who rides at night</a></h2>',
+        PARA[2:],
+        '<h2><a href="/other-story">Trams late again</a></h2>',
+        [MORE[0]],
     )
     got = lines(generic.clean_html(page(body)).text)
     assert "Who rides at night" in got
