@@ -677,8 +677,7 @@ class _Walker:
                 self._rec(child, depth + 1)
                 buf.append(" ")
             elif tag == "a" and not (
-                self._block_tags[-1] in HEADINGS
-                and (child.attributes.get("href") or "").startswith("#")
+                self._block_tags[-1] in _OWN_LINK_BLOCKS and _leads_nowhere(child)
             ):
                 self._in_link += 1
                 self._rec(child, depth + 1)
@@ -1481,6 +1480,17 @@ def _styled_prose(node: LexborNode, tag: str, flag: str) -> bool:
 
 
 #: Inline elements that can hold a word of a sentence (a glossary link, a ticker, a name).
+#: Blocks in which a link that leads nowhere (an in-page anchor, a script) is the block's
+#: own text: a heading's permalink, a paragraph's footnote or annotation pop-up.
+_OWN_LINK_BLOCKS = HEADINGS | {"p"}
+
+
+def _leads_nowhere(node: LexborNode) -> bool:
+    """Whether a link stays on the page: ``href="#section"``, ``javascript:...``."""
+    href = (node.attributes.get("href") or "").lstrip()
+    return href.startswith("#") or href[:11].lower() == "javascript:"
+
+
 #: Characters of text after an element that opens a paragraph for it to be the start of
 #: that paragraph's sentence (a dateline), rather than a label before a few words.
 RUNNING_TEXT = 40

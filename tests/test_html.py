@@ -533,6 +533,18 @@ def test_a_section_heading_that_links_to_itself_stays(generic: Cleaner) -> None:
     assert "Trams late again" not in got
 
 
+def test_a_paragraph_linked_to_a_popup_or_a_footnote_stays(generic: Cleaner) -> None:
+    # an annotated edition links phrases to pop-up notes; the links go nowhere else
+    notes = [
+        '<p>He <a href="javascript:void(0);" class="popup">silently retired into his'
+        " hermitage</a>.</p>",
+        '<p><a href="#note-4">Ah Bartleby! Ah humanity!</a></p>',
+    ]
+    got = lines(generic.clean_html(page(story(PARA, *notes, [MORE[0]]))).text)
+    assert "He silently retired into his hermitage." in got
+    assert "Ah Bartleby! Ah humanity!" in got
+
+
 # -- roots that generalise: text outside <p>, hinted containers inside the article ----------
 TEASERS = "".join(
     f'<div class="card"><h3><a href="/s{i}">Another story {i}</a></h3>'
