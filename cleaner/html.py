@@ -1702,11 +1702,19 @@ def extract(
 
 
 def _linked_prose(block: Block) -> bool:
-    """Whether a mostly linked line is a paragraph of prose all the same: a ``<p>`` of at
-    least :data:`LINKED_PROSE` characters that ends like a sentence (a transcript's question
-    linked to its time, a sentence that links its source clause by clause). Teasers and
-    "Read more" links are headlines: shorter, or not ending like a sentence."""
+    """Whether a mostly linked line is article text all the same: a ``<p>`` of at least
+    :data:`LINKED_PROSE` characters that ends like a sentence (a transcript's question
+    linked to its time, a sentence that links its source clause by clause), or a numbered
+    subheading of a listicle. Teasers and "Read more" links are headlines: shorter, or not
+    ending like a sentence, and not numbered."""
+    if block.tag in _SUBHEADINGS:
+        return _LIST_NUMBER.match(block.text) is not None
     return block.tag == "p" and len(block.text) >= LINKED_PROSE and _ends_sentence(block.text)
+
+
+#: A listicle's item number ("20) Faces Places", "7. Lady Bird"): a heading so numbered is an
+#: entry of the article's own countdown even when it links to the thing it names.
+_LIST_NUMBER = re.compile(r"\d{1,3}[.)]\s+\S")
 
 
 def _category_of(reason: str) -> Category:

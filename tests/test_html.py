@@ -545,6 +545,22 @@ def test_a_paragraph_linked_to_a_popup_or_a_footnote_stays(generic: Cleaner) -> 
     assert "Ah Bartleby! Ah humanity!" in got
 
 
+def test_a_listicle_keeps_its_numbered_linked_headings(generic: Cleaner) -> None:
+    # each entry of a countdown links its heading to the thing it names
+    entries = [
+        f'<h3><a href="https://films.example/{n}">{n}) Film number {n}</a></h3><p>{p}</p>'
+        for n, p in zip((3, 2, 1), PARA[1:], strict=True)
+    ]
+    teaser = f'<h3><a href="/other">Trams late again</a></h3><p>{MORE[0]}</p>'
+    got = lines(generic.clean_html(page(story([PARA[0]], *entries, teaser))).text)
+    assert [g for g in got if g.endswith(("number 3", "number 2", "number 1"))] == [
+        "3) Film number 3",
+        "2) Film number 2",
+        "1) Film number 1",
+    ]
+    assert "Trams late again" not in got
+
+
 # -- roots that generalise: text outside <p>, hinted containers inside the article ----------
 TEASERS = "".join(
     f'<div class="card"><h3><a href="/s{i}">Another story {i}</a></h3>'
