@@ -1843,9 +1843,10 @@ def _restored(cleaner: Cleaner, blocks: Sequence[Block], result: Result) -> set[
     Shape rules (``short-unpunctuated-*``) drop short lines that do not end like a
     sentence, because scraped text has no structure to tell a heading from a menu entry.
     The page has it: an ``<h2>``-``<h6>`` in the article, followed by kept article text,
-    is a section heading, an ``<li>`` without a link there is an item of the article's
-    own list (the things a how-to needs; a menu's items are links), and a line of a
-    ``<pre>`` is preformatted text (code: "// add.c"). Headings, items and lines at the
+    is a section heading, an ``<li>`` or ``<tr>`` at most half of whose text is linked is
+    an item or row of the article's own list or table (the things a how-to needs, a
+    release table; a menu's items are links), and a line of a ``<pre>`` is preformatted
+    text (code: "// add.c"). Headings, items and lines at the
     end (nothing kept after them: "More on this") and those removed by any other kind of
     rule stay removed.
     """
@@ -1857,7 +1858,10 @@ def _restored(cleaner: Cleaner, blocks: Sequence[Block], result: Result) -> set[
         and (
             blocks[r.line - 1].tag in _SUBHEADINGS
             or blocks[r.line - 1].tag == "pre"
-            or (blocks[r.line - 1].tag == "li" and not blocks[r.line - 1].links)
+            or (
+                blocks[r.line - 1].tag in ("li", "tr")
+                and 2 * blocks[r.line - 1].links <= len(blocks[r.line - 1].text)
+            )
         )
         and _is_shape(cleaner, r.rule_id)
     }

@@ -492,6 +492,15 @@ def test_a_plain_list_inside_the_article_survives_the_run_rule(generic: Cleaner)
     assert "\n- Ruler\n" in md
 
 
+def test_a_table_inside_the_article_survives_the_run_rule(generic: Cleaner) -> None:
+    # a release table: a linked version number and a month per row, short and unpunctuated
+    rows = [("4.2.3", "April 2014"), ("4.2.4", "May 2014"), ("4.3", "July 2014")]
+    table = "".join(f'<tr><td><a href="/r/{v}">{v}</a></td><td>{m}</td></tr>' for v, m in rows)
+    body = story(PARA[:3], f"<table>{table}</table>", [PARA[3], *MORE[:2]])
+    got = lines(generic.clean_html(page(body)).text)
+    assert got == [*PARA[:3], *(f"{v} {m}" for v, m in rows), PARA[3], *MORE[:2]]
+
+
 def test_a_list_of_links_in_the_article_still_goes_as_a_run(generic: Cleaner) -> None:
     items = ["Buses cut", "Trams late", "Fares rise", "Roads shut"]
     listed = "".join(f'<li><a href="/{n}">{i}</a></li>' for n, i in enumerate(items))
