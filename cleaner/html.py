@@ -471,8 +471,9 @@ _WORDS = re.compile(r"[^\W_]+")
 SLUG_WORDS = 3
 
 
-def flag_of(tag: str, attrs: dict[str, str | None]) -> str | None:
-    """The generic reason an element is boilerplate (its tag, role, state or class/id)."""
+def flag_of(tag: str, attrs: dict[str, str | None], in_heading: bool = False) -> str | None:
+    """The generic reason an element is boilerplate (its tag, role, state or class/id).
+    ``in_heading``: the element sits inside a heading, whose anchor id it may carry."""
     if not attrs:  # most elements: only the tag can say
         return _TAG_FLAG_NAMES.get(tag)
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
@@ -486,10 +487,11 @@ def flag_of(tag: str, attrs: dict[str, str | None]) -> str | None:
     if role and role in _ROLE_FLAGS:
         return _ROLE_FLAGS[role][0]
     cls, ident = attrs.get("class"), attrs.get("id")
-    if ident and tag in HEADINGS and len(_WORDS.findall(ident)) >= SLUG_WORDS:
-        # an id of several words on a heading is an anchor made from its own words (a
-        # table of contents links to "nav-the-second-half"): it names the section's topic,
-        # not a widget ("comments", "related-title" still do)
+    if ident and (in_heading or tag in HEADINGS) and len(_WORDS.findall(ident)) >= SLUG_WORDS:
+        # an id of several words on a heading, or on a span inside one, is an anchor made
+        # from its own words (a table of contents links to "nav-the-second-half", a wiki's
+        # "Eich_CEO_promotion_controversy"): it names the section's topic, not a widget
+        # ("comments", "related-title" still do)
         ident = None
     if not cls and not ident:
         return None
@@ -622,7 +624,7 @@ class _Walker:
                 else:
                     buf.append(" ")
                 continue
-            flag = flag_of(tag, child.attributes)
+            flag = flag_of(tag, child.attributes, self._block_tags[-1] in HEADINGS)
             if flag is not None and keep and child.mem_id in keep:
                 flag = None
             if flag is not None and (self._code or "pre" in self._block_tags) and flag != "hidden":

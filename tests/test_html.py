@@ -729,6 +729,16 @@ def test_a_section_heading_whose_anchor_id_holds_a_hint_word_stays(generic: Clea
     assert lines(generic.clean_html(page(body)).text) == [*PARA, "Who rides at night", MORE[0]]
 
 
+def test_an_anchor_slug_on_a_span_inside_a_heading_is_no_hint(generic: Cleaner) -> None:
+    # a wiki puts the section's anchor on a span in the heading; "promotion" is a topic
+    heading = (
+        '<h3><span class="mw-headline" id="Depot_promotion_controversy">'
+        "Depot promotion controversy</span></h3>"
+    )
+    got = lines(generic.clean_html(page(story(PARA[:2], heading, PARA[2:]))).text)
+    assert "Depot promotion controversy" in got
+
+
 def test_a_heading_named_by_a_one_word_widget_id_still_goes(generic: Cleaner) -> None:
     body = article('<h3 id="comments">Comments</h3>', f"<p>{MORE[0]}</p>")
     assert "Comments" not in lines(generic.clean_html(page(body)).text)
