@@ -1481,7 +1481,6 @@ def _styled_prose(node: LexborNode, tag: str, flag: str) -> bool:
     return goodness(text, links, "p") > 0
 
 
-#: Inline elements that can hold a word of a sentence (a glossary link, a ticker, a name).
 #: Blocks in which a link that leads nowhere (an in-page anchor, a script) is the block's
 #: own text: a heading's permalink, a paragraph's footnote or annotation pop-up.
 _OWN_LINK_BLOCKS = HEADINGS | {"p"}
@@ -1496,6 +1495,7 @@ def _leads_nowhere(node: LexborNode) -> bool:
 #: Characters of text after an element that opens a paragraph for it to be the start of
 #: that paragraph's sentence (a dateline), rather than a label before a few words.
 RUNNING_TEXT = 40
+#: Inline elements that can hold a word of a sentence (a glossary link, a ticker, a name).
 _WORD_TAGS = frozenset(("a", "span", "em", "strong", "b", "i", "abbr", "mark", "small", "sup"))
 
 
@@ -1839,32 +1839,20 @@ def _align(blocks: Sequence[Block], lines: Sequence[str]) -> list[int]:
 
 
 def _restored(cleaner: Cleaner, blocks: Sequence[Block], result: Result) -> set[int]:
-    """Input lines (1-based) of section headings and list items a shape rule dropped, to
-    be put back.
+    """Input lines (1-based) of section headings, list items, table rows and code lines
+    a shape rule dropped, to be put back.
 
     Shape rules (``short-unpunctuated-*``) drop short lines that do not end like a
     sentence, because scraped text has no structure to tell a heading from a menu entry.
-    The page has it: an ``<h2>``-``<h6>`` in the article, followed by kept article text,
-    is a section heading, an ``<li>`` or ``<tr>`` at most half of whose text is linked is
-    an item or row of the article's own list or table (the things a how-to needs, a
-    release table; a menu's items are links), and a line of a ``<pre>`` is preformatted
-    text (code: "// add.c"). Headings, items and lines at the
-    end (nothing kept after them: "More on this") and those removed by any other kind of
-    rule stay removed.
+    The page has it (:func:`_structural`). Those at the end (nothing kept after them:
+    "More on this") and those removed by any other kind of rule stay removed.
     """
     shape = {
         r.line
         for r in result.removals
         if r.action == "drop-line"
         and 0 < r.line <= len(blocks)
-        and (
-            blocks[r.line - 1].tag in _SUBHEADINGS
-            or blocks[r.line - 1].tag == "pre"
-            or (
-                blocks[r.line - 1].tag in ("li", "tr")
-                and 2 * blocks[r.line - 1].links <= len(blocks[r.line - 1].text)
-            )
-        )
+        and _structural(blocks[r.line - 1])
         and _is_shape(cleaner, r.rule_id)
     }
     if not shape:
@@ -1872,6 +1860,17 @@ def _restored(cleaner: Cleaner, blocks: Sequence[Block], result: Result) -> set[
     kept = [j for j in _align(blocks, result.text.split("\n")) if j >= 0]
     last = max(kept, default=-1)
     return {n for n in shape if n - 1 < last}
+
+
+def _structural(block: Block) -> bool:
+    """Whether the page marks a short line as part of the article's own structure: an
+    ``<h2>``-``<h6>`` is a section heading, an ``<li>`` or ``<tr>`` at most half of whose
+    text is linked is an item or row of the article's list or table (the things a how-to
+    needs, a release table; a menu's items are links), and a line of a ``<pre>`` is
+    preformatted text (code: "// add.c")."""
+    if block.tag in _SUBHEADINGS or block.tag == "pre":
+        return True
+    return block.tag in ("li", "tr") and 2 * block.links <= len(block.text)
 
 
 def _is_shape(cleaner: Cleaner, rule_id: str) -> bool:
