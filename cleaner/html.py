@@ -425,6 +425,9 @@ def _screen(words: Sequence[str]) -> re.Pattern[str]:
 
 
 _ANY_HINT = _screen([*_HINT_WORDS, "ad", "hidden"])
+#: A class token that says the element lacks a thing ("no_caption", "no-comments",
+#: "without-ads"): a layout variant, not the thing.
+_NEGATED = re.compile(r"(?<![a-z0-9])(?:no|without)[-_][a-z0-9]+")
 
 
 def hint_of(attrs: str) -> str | None:
@@ -436,12 +439,16 @@ def hint_of(attrs: str) -> str | None:
     ('advert', None, None)
     >>> hint_of("is-hidden"), hint_of("hidden-xs")
     ('hidden', None)
+    >>> hint_of("item item_image no_caption"), hint_of("no-comments comments-box")
+    (None, 'comments')
     """
     low = attrs.lower()
     if low != attrs:  # no capital letter, no camel case to split
         low = _CAMEL.sub(r"\1-\2", attrs).lower()
     if _ANY_HINT.search(low) is None:  # most strings: one scan, no word to read
         return None
+    if "no" in low or "without" in low:
+        low = _NEGATED.sub(" ", low)  # "no_caption", "without-ads": the element has none
     if _HINT_EXCEPT.search(low):
         return None
     m = _HINT_RE.search(low)

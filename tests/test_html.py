@@ -739,6 +739,13 @@ def test_an_anchor_slug_on_a_span_inside_a_heading_is_no_hint(generic: Cleaner) 
     assert "Depot promotion controversy" in got
 
 
+def test_a_class_that_says_the_element_has_no_caption_is_no_hint(generic: Cleaner) -> None:
+    # a list post's item "with an image and no_caption" holds the lead as its heading
+    item = f'<div class="list_item list_item_image no_caption"><h2>{MORE[0]}</h2></div>'
+    got = lines(generic.clean_html(page(story(PARA[:1], item, PARA[1:]))).text)
+    assert MORE[0] in got
+
+
 def test_a_heading_named_by_a_one_word_widget_id_still_goes(generic: Cleaner) -> None:
     body = article('<h3 id="comments">Comments</h3>', f"<p>{MORE[0]}</p>")
     assert "Comments" not in lines(generic.clean_html(page(body)).text)
