@@ -478,9 +478,10 @@ _WORDS = re.compile(r"[^\W_]+")
 SLUG_WORDS = 3
 
 
-def flag_of(tag: str, attrs: dict[str, str | None], in_heading: bool = False) -> str | None:
+def flag_of(tag: str, attrs: dict[str, str | None], within: str = "") -> str | None:
     """The generic reason an element is boilerplate (its tag, role, state or class/id).
-    ``in_heading``: the element sits inside a heading, whose anchor id it may carry."""
+    ``within``: the tag of the block the element sits in (a heading's anchor id may sit on
+    an element inside it)."""
     if not attrs:  # most elements: only the tag can say
         return _TAG_FLAG_NAMES.get(tag)
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
@@ -494,7 +495,11 @@ def flag_of(tag: str, attrs: dict[str, str | None], in_heading: bool = False) ->
     if role and role in _ROLE_FLAGS:
         return _ROLE_FLAGS[role][0]
     cls, ident = attrs.get("class"), attrs.get("id")
-    if ident and (in_heading or tag in HEADINGS) and len(_WORDS.findall(ident)) >= SLUG_WORDS:
+    if (
+        ident
+        and (tag in HEADINGS or within in HEADINGS)
+        and len(_WORDS.findall(ident)) >= SLUG_WORDS
+    ):
         # an id of several words on a heading, or on a span inside one, is an anchor made
         # from its own words (a table of contents links to "nav-the-second-half", a wiki's
         # "Eich_CEO_promotion_controversy"): it names the section's topic, not a widget
@@ -631,7 +636,9 @@ class _Walker:
                 else:
                     buf.append(" ")
                 continue
-            flag = flag_of(tag, child.attributes, self._block_tags[-1] in HEADINGS)
+            attrs = child.attributes
+            block = self._block_tags[-1]
+            flag = flag_of(tag, attrs, block)
             if flag is not None and keep and child.mem_id in keep:
                 flag = None
             if flag is not None and (self._code or "pre" in self._block_tags) and flag != "hidden":
@@ -644,12 +651,7 @@ class _Walker:
                 if (
                     not (self.total and chars >= WRAPPER_SHARE * self.total)
                     and not (flag in PROSE_MAY_KEEP and _prose(child, chars))
-                    and not (self._block_tags[-1] == "p" and _styled_prose(child, tag, flag))
-                    and not (
-                        flag != "hidden"
-                        and tag in _WORD_TAGS
-                        and _in_running_text(child, self._block_tags[-1] == "p")
-                    )
+                    and not (flag != "hidden" and _inline_prose(child, tag, block))
                     and not (tag == "p" and flag == "paywall" and _paid_paragraph(child))
                 ):
                     if chars:
@@ -685,9 +687,7 @@ class _Walker:
                 buf.append(" ")
                 self._rec(child, depth + 1)
                 buf.append(" ")
-            elif tag == "a" and not (
-                self._block_tags[-1] in _OWN_LINK_BLOCKS and _leads_nowhere(child)
-            ):
+            elif tag == "a" and not (block in _OWN_LINK_BLOCKS and _leads_nowhere(attrs)):
                 self._in_link += 1
                 self._rec(child, depth + 1)
                 self._in_link -= 1
@@ -1474,12 +1474,20 @@ def _slot(
     return -1
 
 
-def _styled_prose(node: LexborNode, tag: str, flag: str) -> bool:
-    """Whether a flagged inline element inside a ``<p>`` is the paragraph's own text with a
-    class on it (markup pasted from another site keeps its classes: a span "...ContentTags"
-    around a whole paragraph): a sentence-like run of prose, not a byline or a link. Hidden
-    text stays hidden."""
-    if tag in BLOCK_TAGS or tag in _CELLS or flag == "hidden":
+def _inline_prose(node: LexborNode, tag: str, block: str) -> bool:
+    """Whether a flagged (not hidden) inline element is part of the prose of the block
+    around it: a word of its sentence (:func:`_in_running_text`), or, inside a ``<p>``, the
+    paragraph's own text with a class on it (:func:`_styled_prose`)."""
+    if tag in _WORD_TAGS and _in_running_text(node, block == "p"):
+        return True
+    return block == "p" and _styled_prose(node, tag)
+
+
+def _styled_prose(node: LexborNode, tag: str) -> bool:
+    """Whether an inline element is a paragraph's own text with a class on it (markup
+    pasted from another site keeps its classes: a span "...ContentTags" around a whole
+    paragraph): a sentence-like run of prose, not a byline or a link."""
+    if tag in BLOCK_TAGS or tag in _CELLS:
         return False
     text = " ".join(node.text(deep=True, separator="", strip=False).split())
     if len(text) < INSET_PARAGRAPH:
@@ -1493,9 +1501,10 @@ def _styled_prose(node: LexborNode, tag: str, flag: str) -> bool:
 _OWN_LINK_BLOCKS = HEADINGS | {"p"}
 
 
-def _leads_nowhere(node: LexborNode) -> bool:
-    """Whether a link stays on the page: ``href="#section"``, ``javascript:...``."""
-    href = (node.attributes.get("href") or "").lstrip()
+def _leads_nowhere(attrs: dict[str, str | None]) -> bool:
+    """Whether a link (its attributes) stays on the page: ``href="#section"``,
+    ``javascript:...``."""
+    href = (attrs.get("href") or "").lstrip()
     return href.startswith("#") or href[:11].lower() == "javascript:"
 
 
