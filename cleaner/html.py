@@ -30,6 +30,7 @@ generic reason (``generic/share``), the selector that matched and an excerpt.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -161,6 +162,11 @@ def decode_html(data: bytes | str) -> tuple[str, str]:
     Order: a byte-order mark; ``<meta charset>`` (or ``http-equiv`` content) in the first
     4 KB; UTF-8 when the bytes are valid UTF-8; else charset-normalizer's best guess.
     Undecodable bytes become U+FFFD: a page is read the way a browser reads it, never refused.
+    One exception to the browser's order: a page that declares another encoding but whose
+    non-ASCII bytes are all valid UTF-8 is read as UTF-8. Crawlers store pages re-encoded
+    as UTF-8 with the old ``<meta charset="gb2312">`` left in, and text in a legacy
+    encoding is almost never valid UTF-8 by chance (its accented letters and CJK byte
+    pairs break UTF-8's sequences), so the bytes are the better witness.
 
     >>> decode_html(b'<meta charset="iso-8859-1"><p>caf\\xe9</p>')
     ('<meta charset="iso-8859-1"><p>café</p>', 'cp1252')
@@ -177,6 +183,9 @@ def decode_html(data: bytes | str) -> tuple[str, str]:
             return data[len(bom) :].decode(name, "replace"), name
     declared = _declared(data)
     if declared is not None:
+        if declared != "utf-8" and not data.isascii():
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode("utf-8"), "utf-8"
         return data.decode(declared, "replace"), declared
     try:
         return data.decode("utf-8"), "utf-8"
@@ -1687,6 +1696,10 @@ def extract(
     kept = frozenset(keep_ids) | frozenset(n.mem_id for sel in keep for n in body.css(sel))
     w = _Walker(skip=True, total=total, br_lines=br_lines, keep=kept or _NONE)
     for r in roots:
+        if len(roots) > 1 and how == "paragraphs":
+            heading = _section_title(r)
+            if heading is not None:
+                w.walk(heading)
         w.walk(r)
     desc = " + ".join(_describe(r) for r in roots[:3]) + (" ..." if len(roots) > 3 else "")
     for node, tag, flag, chars, text in w.removed:
@@ -1717,6 +1730,24 @@ def extract(
     if outside > 0:
         nodes.append(NodeRemoval("generic/outside-article", "other", f"not in {desc}", "", outside))
     return Extraction(out, nodes, f"{desc} ({how})")
+
+
+def _section_title(root: LexborNode) -> LexborNode | None:
+    """The subheading right before one of an article's several roots, when there is one.
+
+    A paper or a long read set in sections repeats ``<h2>Discussion</h2><div
+    class="section__content">...</div>``: the roots are the section bodies (twins of one
+    class), and each section's title is the element just before its body, outside it.
+    Only a subheading without a boilerplate hint counts ("Related stories" above a box
+    has one, or is not next to a root)."""
+    node = root.prev
+    while node is not None and node.tag in ("-text", "-comment"):
+        if node.tag == "-text" and (node.text_content or "").strip():
+            return None  # loose text between them: not a title of this root
+        node = node.prev
+    if node is None or node.tag not in _SUBHEADINGS:
+        return None
+    return node if flag_of(node.tag, node.attributes) is None else None
 
 
 def _linked_prose(block: Block) -> bool:

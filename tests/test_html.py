@@ -131,6 +131,24 @@ def test_undeclared_windows_1252_is_not_read_as_utf8() -> None:
     assert "verl\u00e4ngert" in text and "f\u00fcr" in text
 
 
+def test_utf8_bytes_under_a_stale_legacy_charset_are_read_as_utf8(generic: Cleaner) -> None:
+    # a crawler re-encoded the page to UTF-8 and left its old declaration in place
+    para = "谷歌在周二发布了新的翻译工具\uff0c支持十二种语言。"
+    raw = page(article(paras=[para, *PARA]), head='<meta charset="gb2312">')
+    text, enc = decode_html(raw.encode("utf-8"))
+    assert enc == "utf-8" and para in text
+    assert para in generic.clean_html(raw.encode("utf-8")).text
+
+
+def test_legacy_bytes_under_their_own_charset_stay_legacy() -> None:
+    para = "谷歌在周二发布了新的翻译工具。"
+    text, enc = decode_html(f'<meta charset="gb2312"><p>{para}</p>'.encode("gbk"))
+    assert enc == "gbk" and para in text
+    latin = "Caf\u00e9 cr\u00e8me \u00e0 la carte, \u00a3 and \u00a7"
+    text, enc = decode_html(f'<meta charset="iso-8859-1"><p>{latin}</p>'.encode("latin-1"))
+    assert enc == "cp1252" and latin in text
+
+
 def test_meta_charset_in_single_quotes_and_upper_case() -> None:
     raw = "<HEAD><META CHARSET='KOI8-R'></HEAD><p>\u041f\u0440\u0438\u0432\u0435\u0442</p>"
     text, enc = decode_html(raw.encode("koi8-r"))
@@ -965,3 +983,34 @@ def test_sentence_ends_of_every_script(text: str) -> None:
 
 def test_headline_without_final_mark_is_not_a_sentence() -> None:
     assert not _ends_sentence("Night buses saved after council vote")
+
+
+# -- a body in sections --------------------------------------------------------------------------
+def _sectioned(title_attrs: str = "") -> str:
+    """A report set in sections, each ``<h2>`` beside (not inside) its body's container."""
+    parts = [
+        ("Background", PARA[:2]),
+        ("Findings", PARA[2:]),
+        ("What happens next", [p.replace("The", "This year the", 1) for p in PARA]),
+    ]
+    sections = "".join(
+        f'<section><div class="report-section"><h2{title_attrs}>{name}</h2>'
+        f'<div class="report-section__content">{"".join(f"<p>{p}</p>" for p in paras)}</div>'
+        "</div></section>"
+        for name, paras in parts
+    )
+    return f"<main><article><h1>Night buses stay</h1>{sections}</article></main>"
+
+
+def test_section_titles_beside_twin_bodies_are_kept(generic: Cleaner) -> None:
+    r = generic.clean_html(page(_sectioned()))
+    assert "+" in r.root  # the section bodies are the roots, their titles outside them
+    out = lines(r.text)
+    for name in ("Background", "Findings", "What happens next"):
+        assert name in out
+    assert out.index("Findings") == out.index(PARA[1]) + 1  # each before its own section
+
+
+def test_hinted_title_beside_a_twin_body_stays_out(generic: Cleaner) -> None:
+    out = lines(generic.clean_html(page(_sectioned(' class="related-heading"'))).text)
+    assert "Findings" not in out and PARA[2] in out
