@@ -479,6 +479,7 @@ class Block:
     links: int  # characters inside <a>
     marker: str = ""  # Markdown-like prefix: '## ', '- ', '1. ', '> '
     path: tuple[int, ...] = ()  # element ids from the walk's start down (full walks only)
+    row: int = -1  # the table row it is part of (numbered in walk order), -1 outside rows
 
 
 _HINT_CACHE: dict[str, str | None] = {}
@@ -598,6 +599,8 @@ class _Walker:
         self._path: list[int] = []
         self._block_tags: list[str] = ["body"]
         self._lists: list[list[int]] = []  # [is_ordered, count] per open list
+        self._row = -1  # the innermost open table row (see Block.row)
+        self._rows = 0
 
     def walk(self, node: LexborNode) -> _Walker:
         tag = node.tag or "body"
@@ -622,7 +625,9 @@ class _Walker:
         links, self._links = self._links, 0
         if text:
             path = () if self.skip else tuple(self._path)
-            self.blocks.append(Block(text, self._block_tags[-1], min(links, len(text)), "", path))
+            self.blocks.append(
+                Block(text, self._block_tags[-1], min(links, len(text)), "", path, self._row)
+            )
 
     def _rec(self, node: LexborNode, depth: int) -> None:
         buf = self._buf
@@ -683,12 +688,16 @@ class _Walker:
                 self._block_tags.append(tag)
                 if tag in _LISTS:
                     self._lists.append([tag == "ol", 0])
+                outer = self._row
+                if tag == "tr":
+                    self._row, self._rows = self._rows, self._rows + 1
                 self._rec(child, depth + 1)
                 if buf:
                     start = len(self.blocks)
                     self._flush()
                     if len(self.blocks) > start:
                         self._mark(self.blocks[-1], tag)
+                self._row = outer
                 self._block_tags.pop()
                 if tag in _LISTS:
                     self._lists.pop()
@@ -1714,7 +1723,7 @@ def extract(
         )
     out: list[Block] = []
     title = True
-    for b in w.blocks:
+    for b in _join_rows(w.blocks):
         if b.links >= LINK_LINE * len(b.text) and not _linked_prose(b):
             nodes.append(
                 NodeRemoval(
@@ -1748,6 +1757,43 @@ def _section_title(root: LexborNode) -> LexborNode | None:
     if node is None or node.tag not in _SUBHEADINGS:
         return None
     return node if flag_of(node.tag, node.attributes) is None else None
+
+
+def _join_rows(blocks: list[Block]) -> list[Block]:
+    """The blocks with each table row of data made one line again.
+
+    A cell that wraps its text in a ``<div>`` or a ``<p>`` makes a line of its own, so a
+    row came out in pieces, and a piece that is a linked label ("Farm Heroes Super Saga",
+    linking to the app) went as a link-only line, leaving the row's figures without their
+    name. A row is joined when all its pieces are short, as cells are; a layout table that
+    holds a whole page in one row has paragraphs in it and stays in lines. A row joined is
+    judged as a whole: a row of nothing but links still goes."""
+    pieces: dict[int, list[Block]] = {}
+    for b in blocks:
+        if b.row >= 0:
+            pieces.setdefault(b.row, []).append(b)
+    joined = {
+        row
+        for row, bs in pieces.items()
+        if len(bs) > 1 and all(len(b.text) <= CELL_CHARS for b in bs)
+    }
+    if not joined:
+        return blocks
+    out: list[Block] = []
+    for b in blocks:
+        if b.row in joined and out and out[-1].row == b.row:
+            last = out[-1]
+            text = f"{last.text} {b.text}"
+            out[-1] = Block(text, "tr", last.links + b.links, "", last.path, b.row)
+        elif b.row in joined:
+            out.append(Block(b.text, "tr", b.links, "", b.path, b.row))
+        else:
+            out.append(b)
+    return out
+
+
+#: The longest line a table cell's text makes in a data row (:func:`_labelled_rows`).
+CELL_CHARS = 120
 
 
 def _linked_prose(block: Block) -> bool:

@@ -16,8 +16,10 @@ from cleaner import Cleaner
 from cleaner.errors import InputError, UnknownPublisherError
 from cleaner.html import (
     DEEP_CHECK_TAGS,
+    Block,
     _digit_count,
     _ends_sentence,
+    _join_rows,
     decode_html,
     flatten_deep,
     hint_of,
@@ -1014,3 +1016,40 @@ def test_section_titles_beside_twin_bodies_are_kept(generic: Cleaner) -> None:
 def test_hinted_title_beside_a_twin_body_stays_out(generic: Cleaner) -> None:
     out = lines(generic.clean_html(page(_sectioned(' class="related-heading"'))).text)
     assert "Findings" not in out and PARA[2] in out
+
+
+# -- tables whose cells wrap their text in blocks -------------------------------------------------
+def _town_table(cell: str = "<div>{}</div>") -> str:
+    rows = ""
+    for name, riders, share in [("Northland", "1,204", "12%"), ("Southport", "987", "9%")]:
+        link = '<a href="/wiki/' + name + '">' + name + "</a>"
+        rows += (
+            f"<tr><td>{cell.format(link)}</td><td>{cell.format(riders)}</td><td>{share}</td></tr>"
+        )
+    return f"<table><tr><th>Town</th><th>Riders</th><th>Share</th></tr>{rows}</table>"
+
+
+def test_a_data_row_cut_by_blocks_in_its_cells_is_one_line_with_its_linked_name(
+    generic: Cleaner,
+) -> None:
+    out = lines(generic.clean_html(page(story(PARA[:3], _town_table(), PARA[3:]))).text)
+    assert "Northland 1,204 12%" in out and "Southport 987 9%" in out
+    assert out[-1] == PARA[3]
+
+
+def test_a_row_of_nothing_but_links_still_goes_when_joined(generic: Cleaner) -> None:
+    links = "".join(
+        f'<td><div><a href="/{s}">{s}</a></div></td>' for s in ("News", "Sport", "Weather")
+    )
+    body = story(PARA[:3], f"<table><tr>{links}</tr></table>", PARA[3:])
+    out = lines(generic.clean_html(page(body)).text)
+    assert out == PARA and not any("Weather" in line for line in out)
+
+
+def test_a_row_that_holds_paragraphs_is_not_joined() -> None:
+    # a table used for layout: one row, a link cell and a cell of paragraphs
+    long = [f"{a} {b}" for a, b in zip(PARA, PARA[1:] + PARA[:1], strict=True)]
+    blocks = [Block("Home", "td", 4, row=0), *(Block(p, "p", 0, row=0) for p in long)]
+    assert _join_rows(blocks) == blocks
+    cells = [Block("Northland", "div", 9, row=3), Block("1,204 12%", "tr", 0, row=3)]
+    assert [b.text for b in _join_rows(cells)] == ["Northland 1,204 12%"]
