@@ -601,6 +601,8 @@ class _Walker:
         self._lists: list[list[int]] = []  # [is_ordered, count] per open list
         self._row = -1  # the innermost open table row (see Block.row)
         self._rows = 0
+        self.data_rows: set[int] = set()  # rows with a <td> outside <thead>
+        self.header_rows: set[int] = set()  # rows with a <th>, or in a <thead>
 
     def walk(self, node: LexborNode) -> _Walker:
         tag = node.tag or "body"
@@ -702,6 +704,10 @@ class _Walker:
                 if tag in _LISTS:
                     self._lists.pop()
             elif tag in _CELLS:
+                if tag == "th" or "thead" in self._block_tags:
+                    self.header_rows.add(self._row)
+                else:
+                    self.data_rows.add(self._row)
                 buf.append(" ")
                 self._rec(child, depth + 1)
                 buf.append(" ")
@@ -1723,8 +1729,13 @@ def extract(
         )
     out: list[Block] = []
     title = True
+    headers = w.header_rows - w.data_rows
     for b in _join_rows(w.blocks):
-        if b.links >= LINK_LINE * len(b.text) and not _linked_prose(b):
+        if (
+            b.links >= LINK_LINE * len(b.text)
+            and not _linked_prose(b)
+            and not (b.tag == "tr" and b.row in headers)  # column heads that link somewhere
+        ):
             nodes.append(
                 NodeRemoval(
                     "generic/link-line", "related-link", f"{b.tag} (links)", _excerpt(b.text)

@@ -1053,3 +1053,11 @@ def test_a_row_that_holds_paragraphs_is_not_joined() -> None:
     assert _join_rows(blocks) == blocks
     cells = [Block("Northland", "div", 9, row=3), Block("1,204 12%", "tr", 0, row=3)]
     assert [b.text for b in _join_rows(cells)] == ["Northland 1,204 12%"]
+
+
+def test_a_header_row_of_linked_column_heads_stays(generic: Cleaner) -> None:
+    heads = "".join(f'<th><a href="/stats/{r}">{r}</a></th>' for r in ("North", "South", "East"))
+    rows = "<tr><th>Night bus</th><td>12%</td><td>9%</td><td>21%</td></tr>"
+    table = f"<table><thead><tr><td></td>{heads}</tr></thead><tbody>{rows}</tbody></table>"
+    out = lines(generic.clean_html(page(story(PARA[:3], table, PARA[3:]))).text)
+    assert "North South East" in out and "Night bus 12% 9% 21%" in out
