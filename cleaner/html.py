@@ -1803,7 +1803,7 @@ def _join_rows(blocks: list[Block]) -> list[Block]:
     return out
 
 
-#: The longest line a table cell's text makes in a data row (:func:`_labelled_rows`).
+#: The longest line a table cell's text makes in a data row (:func:`_join_rows`).
 CELL_CHARS = 120
 
 
