@@ -647,7 +647,9 @@ class _Walker:
             if tag in _JUNK:
                 continue
             if tag == "br":
-                if self.br_lines:
+                # a break inside a link is the link's own typography: a new line there
+                # would leave the link's tail as a line of nothing but link text
+                if self.br_lines and not self._in_link:
                     self._flush()
                 else:
                     buf.append(" ")

@@ -1061,3 +1061,16 @@ def test_a_header_row_of_linked_column_heads_stays(generic: Cleaner) -> None:
     table = f"<table><thead><tr><td></td>{heads}</tr></thead><tbody>{rows}</tbody></table>"
     out = lines(generic.clean_html(page(story(PARA[:3], table, PARA[3:]))).text)
     assert "North South East" in out and "Night bus 12% 9% 21%" in out
+
+
+def test_a_break_inside_a_link_does_not_leave_its_tail_as_a_link_line(generic: Cleaner) -> None:
+    item = (
+        'Opaque responses are <a href="https://spec.example/opaque">severely<br>restricted</a>'
+        " for cross-origin requests."
+    )
+    teasers = '<p><a href="/a">Buses return</a><br><a href="/b">Trams delayed</a></p>'
+    out = lines(generic.clean_html(page(story(PARA[:3], f"<p>{item}</p>", teasers, PARA[3:]))).text)
+    assert "Opaque responses are severely restricted for cross-origin requests." in out
+    assert not any(
+        "Trams" in line or "Buses return" in line for line in out
+    )  # breaks between links still split
