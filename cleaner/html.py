@@ -1812,12 +1812,22 @@ CELL_CHARS = 120
 def _linked_prose(block: Block) -> bool:
     """Whether a mostly linked line is article text all the same: a ``<p>`` of at least
     :data:`LINKED_PROSE` characters that ends like a sentence (a transcript's question
-    linked to its time, a sentence that links its source clause by clause), or a numbered
-    subheading of a listicle. Teasers and "Read more" links are headlines: shorter, or not
-    ending like a sentence, and not numbered."""
+    linked to its time, a sentence that links its source clause by clause), a numbered
+    subheading of a listicle, or a bare host name or address (an entry of the article's
+    list of sources, "Sources: / example.org / www.example.com"; the text rules keep such
+    lines for the same reason). Teasers and "Read more" links are headlines: shorter, or
+    not ending like a sentence, and not numbered."""
     if block.tag in _SUBHEADINGS:
         return _LIST_NUMBER.match(block.text) is not None
+    if _ADDRESS.fullmatch(block.text):
+        return True
     return block.tag == "p" and len(block.text) >= LINKED_PROSE and _ends_sentence(block.text)
+
+
+#: A line that is only a host name or a web address: a source the article cites.
+_ADDRESS = re.compile(
+    r"(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}(?:/\S*)?", re.I
+)
 
 
 #: A listicle's item number ("20) Faces Places", "7. Lady Bird"): a heading so numbered is an

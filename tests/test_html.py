@@ -1074,3 +1074,13 @@ def test_a_break_inside_a_link_does_not_leave_its_tail_as_a_link_line(generic: C
     assert not any(
         "Trams" in line or "Buses return" in line for line in out
     )  # breaks between links still split
+
+
+def test_a_list_of_linked_sources_stays(generic: Cleaner) -> None:
+    sources = "<p>Sources:</p>" + "".join(
+        f'<p><a href="https://{h}/study">{h}</a></p>' for h in ("example.org", "www.example.com")
+    )
+    teaser = '<p><a href="/buses">Night buses: what changes in April</a></p>'
+    out = lines(generic.clean_html(page(story(PARA, sources, teaser))).text)
+    assert out[-2:] == ["example.org", "www.example.com"]
+    assert not any("what changes" in line for line in out)
