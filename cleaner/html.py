@@ -840,17 +840,6 @@ def _long_enough(text: str) -> bool:
     return n + (UNSPACED_WEIGHT - 1) * sum(map(len, _UNSPACED.findall(text))) >= PROSE_LINE
 
 
-def _never_prose(raw: str, links: int, tag: str) -> bool:
-    """Whether a unit's raw text (whitespace not yet squeezed, so never shorter than the
-    line) is too short for :func:`_long_enough` even in a script without spaces, or is a
-    list item made mostly of links (a menu's items): :func:`paragraph_roots` skips such
-    units outside ``<p>`` and ``<h1>``, so half the units of a page need no squeezing."""
-    n = len(raw)
-    if n < PROSE_LINE and (n * UNSPACED_WEIGHT < PROSE_LINE or raw.isascii()):
-        return True
-    return tag == "li" and links > 0.3 * n
-
-
 def goodness(text: str, links: int, tag: str) -> float:
     """How article-like a line is: long, sentence-like, few links (0 for none of that)."""
     n = len(text)
@@ -1205,8 +1194,10 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     child blocks together; each heading (an ``<h1>`` is a title, text unused; the others
     count only as a lead, see :func:`_lead`). Each unit: (element,
     text, characters inside ``<a>``, tag). Units other than ``<p>`` and ``<h1>`` that can
-    never weigh as prose (:func:`_never_prose`, half of a page's units) are left out before
-    their whitespace is squeezed: :func:`paragraph_roots` skips them anyway.
+    never weigh as prose (half of a page's units) are left out before their whitespace is
+    squeezed, and :func:`paragraph_roots` skips them anyway: raw text (never shorter than
+    its squeezed line) too short for :func:`_long_enough` even in a script without spaces,
+    and list items made mostly of links (a menu's items).
     One pass over the text nodes, at C speed but for a step up the tree from each text
     node's parent to its block.
 
@@ -1248,7 +1239,7 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     out = []
     for owner, tag, pieces, links in units.values():
         raw = "".join(pieces)
-        # _never_prose, inline: most units are short lines of furniture, a call each
+        # too short to be prose, or a menu's item (the test inline: one per unit)
         if tag != "p" and tag != "h1":
             n = len(raw)
             if n < PROSE_LINE and (n * UNSPACED_WEIGHT < PROSE_LINE or raw.isascii()):
