@@ -841,11 +841,20 @@ def _long_enough(text: str) -> bool:
 
 
 def goodness(text: str, links: int, tag: str) -> float:
-    """How article-like a line is: long, sentence-like, few links (0 for none of that)."""
+    """How article-like a line is: long, sentence-like, few links (0 for none of that).
+
+    A paragraph with many links still weighs its unlinked text when that alone is a
+    paragraph (:data:`LINKED_PROSE` characters) and it ends like a sentence: an article
+    sentence followed by a linked "(RELATED: ...)" teaser or a source's name is prose, and
+    counting it as clutter let a tweet quoted in the story outweigh the story."""
     n = len(text)
-    if not _long_enough(text) or links > 0.3 * n:
+    if not _long_enough(text):
         return 0.0
     w = float(n)
+    if links > 0.3 * n:
+        if n - links < LINKED_PROSE or not _ends_sentence(text):
+            return 0.0
+        w = float(n - links)
     if not _ends_sentence(text):
         w *= 0.5
     if tag in ("li", "td", "tr", "dd", "dt"):

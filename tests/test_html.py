@@ -1084,3 +1084,38 @@ def test_a_list_of_linked_sources_stays(generic: Cleaner) -> None:
     out = lines(generic.clean_html(page(story(PARA, sources, teaser))).text)
     assert out[-2:] == ["example.org", "www.example.com"]
     assert not any("what changes" in line for line in out)
+
+
+def test_sentences_with_a_linked_teaser_weigh_as_prose(generic: Cleaner) -> None:
+    # A sports blog post: most paragraphs are short or end in a linked "(RELATED: ...)"
+    # teaser, and quoted tweets sit between them. Counted as clutter, those paragraphs let
+    # the tweets outweigh the post, and its opening went as outside the article.
+    related = (
+        ' <a href="/2014/12/22/other-story/"><strong>(RELATED: The Rival Coach Releases A '
+        "Holiday Video That Opposing Teams Will Not Enjoy Watching)</strong></a>"
+    )
+    tweet = (
+        '<blockquote class="twitter-tweet"><p>NEW: A famous actress is courtside at the '
+        'rivalry game tonight, cheering for the home team <a href="https://t.co/x">pic</a>'
+        "</p><p>&mdash; Fan Account (@fans) December 27, 2014</p></blockquote>"
+    )
+    post = (
+        "<p>The home team hosted its unbeaten rival on Saturday for one of the season's most "
+        "anticipated college basketball games.</p>"
+        "<p>The home team has had a strong start to the season, but it was still a big "
+        f"underdog against the visitors.{related}</p>"
+        "<p>The home team trailed by four points at halftime and never closed the gap.</p>"
+        "<p>WATCH:</p><p>Slow it down.</p><p>What a joke.</p>"
+        "<p>In games like this one I cheer for the underdog, but that flop changed my mind."
+        f"{related}</p>"
+        "<p>The visitors pulled away late and won by a final score of 58-50.</p>"
+        f"<p>On a side note, a famous actress is a fan of the home team.</p>{tweet}{tweet}"
+    )
+    body = (
+        '<header class="site-header"><nav><a href="/">Home</a></nav></header>'
+        f'<main><div class="post-wrap"><h1>Flop fest</h1><div class="post" id="thepost">{post}'
+        "</div></div></main>"
+    )
+    out = generic.clean_html(page(body)).text
+    assert out.startswith("The home team hosted its unbeaten rival on Saturday")
+    assert "never closed the gap" in out
