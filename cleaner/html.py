@@ -1813,15 +1813,22 @@ def _linked_prose(block: Block) -> bool:
     """Whether a mostly linked line is article text all the same: a ``<p>`` of at least
     :data:`LINKED_PROSE` characters that ends like a sentence (a transcript's question
     linked to its time, a sentence that links its source clause by clause), a numbered
-    subheading of a listicle, or a bare host name or address (an entry of the article's
-    list of sources, "Sources: / example.org / www.example.com"; the text rules keep such
-    lines for the same reason). Teasers and "Read more" links are headlines: shorter, or
-    not ending like a sentence, and not numbered."""
+    subheading of a listicle or a shorter numbered ``<p>`` that ends like a sentence (an
+    entry of a listicle set as paragraphs, "12. This cover of ..."), or a bare host name
+    or address (an entry of the article's list of sources, "Sources: / example.org /
+    www.example.com"; the text rules keep such lines for the same reason). Teasers and
+    "Read more" links are headlines: shorter, or not ending like a sentence, and not
+    numbered."""
     if block.tag in _SUBHEADINGS:
         return _LIST_NUMBER.match(block.text) is not None
     if _ADDRESS.fullmatch(block.text):
         return True
-    return block.tag == "p" and len(block.text) >= LINKED_PROSE and _ends_sentence(block.text)
+    if block.tag != "p" or not _ends_sentence(block.text):
+        return False
+    if len(block.text) >= LINKED_PROSE:
+        return True
+    # a listicle's entry set as a numbered sentence ("12. This cover of ... .")
+    return len(block.text) >= PROSE_LINE and _LIST_NUMBER.match(block.text) is not None
 
 
 #: A line that is only a host name or a web address: a source the article cites.

@@ -1119,3 +1119,24 @@ def test_sentences_with_a_linked_teaser_weigh_as_prose(generic: Cleaner) -> None
     out = generic.clean_html(page(body)).text
     assert out.startswith("The home team hosted its unbeaten rival on Saturday")
     assert "never closed the gap" in out
+
+
+def test_a_numbered_sentence_that_is_all_link_is_a_listicle_entry(generic: Cleaner) -> None:
+    # A countdown set as paragraphs: an entry may be one short sentence whose words link
+    # to the thing it names. Numbered and ending like a sentence, it is the article's own;
+    # a numbered headline without a full stop is still a link line.
+    entries = "".join(
+        f"<p>{n}. <strong>{text}</strong> {rest}</p>"
+        for n, text, rest in (
+            (10, "A trend piece about a trend nobody had.", "Stop trying to make it happen."),
+            (11, "A singer's feud with his own fans.", "Much of it was unnecessary."),
+        )
+    )
+    linked = (
+        '<p>12. <strong>This syrupy, <a href="/newswire/cover">treacle-coated cover of a '
+        "beloved song.</a></strong></p>"
+    )
+    teaser = '<p>13. <a href="/other">The year in review in twelve charts</a></p>'
+    out = lines(generic.clean_html(page(story(PARA, entries, linked, teaser))).text)
+    assert "12. This syrupy, treacle-coated cover of a beloved song." in out
+    assert not any("twelve charts" in line for line in out)
