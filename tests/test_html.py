@@ -1133,10 +1133,10 @@ def test_a_numbered_sentence_that_is_all_link_is_a_listicle_entry(generic: Clean
         )
     )
     linked = (
-        '<p>12. <strong>This syrupy, <a href="/newswire/cover">treacle-coated cover of a '
-        "beloved song.</a></strong></p>"
+        '<p>12. <strong>This syrupy, <a href="/newswire/cover">sugar-glazed remake of a '
+        "winter carol.</a></strong></p>"
     )
     teaser = '<p>13. <a href="/other">The year in review in twelve charts</a></p>'
     out = lines(generic.clean_html(page(story(PARA, entries, linked, teaser))).text)
-    assert "12. This syrupy, treacle-coated cover of a beloved song." in out
+    assert "12. This syrupy, sugar-glazed remake of a winter carol." in out
     assert not any("twelve charts" in line for line in out)
