@@ -850,12 +850,13 @@ def goodness(text: str, links: int, tag: str) -> float:
     n = len(text)
     if not _long_enough(text):
         return 0.0
+    ends = _ends_sentence(text)
     w = float(n)
     if links > 0.3 * n:
-        if n - links < LINKED_PROSE or not _ends_sentence(text):
+        if n - links < LINKED_PROSE or not ends:
             return 0.0
         w = float(n - links)
-    if not _ends_sentence(text):
+    if not ends:
         w *= 0.5
     if tag in ("li", "td", "tr", "dd", "dt"):
         w *= 0.5
