@@ -712,6 +712,7 @@ def _rules_show(rules: RuleSet, ident: str) -> int:
             "max_words",
             "unless",
             "line_above",
+            "unless_after",
             "valid_from",
             "valid_until",
             "max_cut_share",

@@ -83,6 +83,8 @@ class CompiledRule:
     guarded: bool
     #: Rules without literals: a class of characters the line must have (or None).
     needs: regex.Pattern[str] | None = None
+    #: The rule's ``unless_after`` guard, compiled (see :meth:`Layout.introduced`).
+    unless_after: LazyPattern | None = None
 
     @property
     def is_cut(self) -> bool:
@@ -196,6 +198,7 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
         matcher.probe or matcher.pattern,
         guarded,
         needs if literals is None else None,
+        compile_pattern(rule.unless_after) if rule.unless_after else None,
     )
 
 
@@ -308,6 +311,7 @@ class CompiledIndex:
                 or r.rule.run is not None
                 or r.rule.min_lines is not None
                 or r.rule.repeated
+                or r.rule.unless_after is not None
                 for r in rules
             ),
         )

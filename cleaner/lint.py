@@ -57,6 +57,8 @@ def _rule_checks(pack: Pack, fired_by: set[str], near: set[str]) -> Iterator[Pro
         patterns = [rule.matcher.patterns[0]] if rule.matcher.kind == "regex" else []
         if rule.unless:
             patterns.append(rule.unless)
+        if rule.unless_after:
+            patterns.append(rule.unless_after)
         for source in patterns:
             for risk in backtracking_risks(source):
                 yield _problem(

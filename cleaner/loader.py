@@ -82,6 +82,7 @@ RULE_KEYS = (
     "min_lines",
     "repeated",
     "line_above",
+    "unless_after",
 )
 EXAMPLE_KEYS = (
     "name",
@@ -314,17 +315,8 @@ class _PackParser:
         line_above = r.integer(m["line_above"], "line_above") if "line_above" in m else None
         if line_above is not None and action != "drop-line":
             r.error(m["line_above"], "line_above applies only to drop-line")
-        unless = None
-        if "unless" in m:
-            unless = r.string(m["unless"], "unless")
-            if unless is not None:
-                lazy = compile_pattern(unless)
-                try:
-                    check_pattern(lazy)
-                except regex.error as exc:
-                    _regex_problem(r, m["unless"], exc, "unless")
-                else:
-                    mark_checked(lazy.pattern, lazy.flags)
+        unless = self._guard_pattern(m, "unless")
+        unless_after = self._guard_pattern(m, "unless_after")
         valid_from = r.date(m["valid_from"], "valid_from") if "valid_from" in m else None
         valid_until = r.date(m["valid_until"], "valid_until") if "valid_until" in m else None
         if valid_from and valid_until and valid_from > valid_until:
@@ -360,6 +352,7 @@ class _PackParser:
             min_lines=min_lines,
             repeated=bool(repeated),
             line_above=line_above,
+            unless_after=unless_after,
             valid_from=valid_from,
             valid_until=valid_until,
             max_cut_share=share,
@@ -381,6 +374,22 @@ class _PackParser:
                     slug = value.value.removeprefix(self.pack_id + "/")
                     return f"{self.pack_id}/{slug}"
         return None
+
+    def _guard_pattern(self, m: dict[str, yaml.Node], key: str) -> str | None:
+        """A regex-valued guard key (``unless``, ``unless_after``), checked to compile."""
+        if key not in m:
+            return None
+        r = self.r
+        value = r.string(m[key], key)
+        if value is not None:
+            lazy = compile_pattern(value)
+            try:
+                check_pattern(lazy)
+            except regex.error as exc:
+                _regex_problem(r, m[key], exc, key)
+            else:
+                mark_checked(lazy.pattern, lazy.flags)
+        return value
 
     def _matcher(self, m: dict[str, yaml.Node], node: yaml.Node) -> Matcher | None:
         r = self.r

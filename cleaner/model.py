@@ -91,6 +91,10 @@ class Rule:
     #: With drop-line: the line directly above goes too when it has at most this many
     #: words (a picture caption above its credit line). None: only the matched line.
     line_above: int | None = None
+    #: A regex: the rule does not apply to a line below a line it matches, across lines
+    #: that do not end in punctuation (the items of a list under the sentence that
+    #: introduces it, "The winners were:"). See :meth:`cleaner.passes.Layout.introduced`.
+    unless_after: str | None = None
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     max_cut_share: float | None = None

@@ -16,7 +16,9 @@ a tail block peels off line by line. A rule with ``run: N`` applies to a line on
 it matches at least N consecutive live non-blank lines including that one (a menu, a
 tag list, a block of teasers), judged at the start of the pass; one with ``min_lines: N``
 only while the document has at least N live non-blank lines; one with ``repeated: true``
-only on a line whose exact text a live line above it already has. A cut that would remove
+only on a line whose exact text a live line above it already has; one with
+``unless_after: REGEX`` not on the items of a list whose lead-in matches it (see
+:meth:`Layout.introduced`). A cut that would remove
 more than its share of the document's characters removes only its trigger line and
 leaves a notice. The same share bounds a run rule: when the runs it would take (in its
 scope) hold more than that share of the document's characters, the rule does not apply
@@ -35,6 +37,8 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+import regex
+
 from cleaner.compiled import SAFE_LINE, VERDICT_KEY, CompiledRule, remember
 from cleaner.errors import RuleRuntimeError
 from cleaner.fixes import Lines
@@ -43,6 +47,12 @@ from cleaner.model import Notice, Removal
 
 if TYPE_CHECKING:
     from cleaner.meter import RuleMeter
+
+
+#: How far up :meth:`Layout.introduced` looks for the sentence that introduces a list.
+LIST_REACH = 40
+#: A line that ends like a sentence or a lead-in: the end of a list's run of items.
+_ENDS_PUNCTUATED = regex.compile('[.!?:;\u2026]["\u201d\u2019\u00bb)\\]]*\\s*$')
 
 
 class BudgetExceededError(Exception):
@@ -262,7 +272,32 @@ class Layout:
             return False
         if r.run is not None and (self.run_length(rule, k) < r.run or not self.runs_allowed(rule)):
             return False
-        return not (r.repeated and self.first_rank(self.keys[i]) == k)
+        if r.repeated and self.first_rank(self.keys[i]) == k:
+            return False
+        return rule.unless_after is None or not self.introduced(rule, k)
+
+    def introduced(self, rule: CompiledRule, k: int) -> bool:
+        """Is the line at position k an item of a list that a line above introduces?
+
+        Up from it over live lines that do not end in punctuation (the other items), the
+        first line that does is the one that decides: the rule's ``unless_after`` matches
+        it ("The following members voted against the proposal:"). Shape rules take a run
+        of short unpunctuated lines for a menu or a teaser block, and so would they a
+        list of names or places under the sentence that announces it. At most
+        :data:`LIST_REACH` lines up: a block that long is no list of the sentence's.
+        """
+        guard = rule.unless_after
+        if guard is None:
+            return False
+        alive, keys, order = self.work.alive, self.keys, self.order
+        for j in range(k - 1, max(k - 1 - LIST_REACH, -1), -1):
+            i = order[j]
+            if not alive[i]:  # dropped earlier in this pass
+                continue
+            key = keys[i]
+            if _ENDS_PUNCTUATED.search(key):
+                return guard.search(key) is not None
+        return False
 
     def in_scope(self, rule: CompiledRule, k: int) -> bool:
         """Is position k within the rule's scope (its first or last lines)?"""

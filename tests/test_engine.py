@@ -567,6 +567,62 @@ class TestShapes:
             r = run(rs, "\n".join(kept), engine, publisher="captions", common=False)
             assert [x.text for x in r.removals] == [credit], kept
 
+    def test_unless_after_keeps_the_list_a_sentence_introduces(self, engine: str) -> None:
+        pack = (
+            "lists",
+            """
+            publisher: Lists
+            rules:
+              - id: menu
+                shape: {max_words: 3, final_punctuation: false}
+                run: 3
+                unless_after: ':$'
+                category: navigation
+                why: menus
+              - id: tail
+                shape: {max_words: 3, final_punctuation: false}
+                scope: {tail: 1}
+                unless_after: ':$'
+                category: navigation
+                why: footer words
+            """,
+        )
+        rs = ruleset(pack)
+        names = ["Jane Smith", "John Jones", "Ann Lee"]
+        intro = "These members voted against it:"
+        for where in ("middle", "end"):
+            after = [LONG + " Two."] if where == "middle" else []
+            text = "\n".join([LONG, intro, *names, *after])
+            r = run(rs, text, engine, publisher="lists", common=False)
+            assert r.text == text, where
+        # without the lead-in, or with a sentence between, the same lines are a menu
+        for above in ([LONG], [intro, LONG]):
+            text = "\n".join([*above, *names, LONG + " Two."])
+            r = run(rs, text, engine, publisher="lists", common=False)
+            assert [x.text for x in r.removals] == names, above
+        # a lead-in that another rule drops introduces nothing: its menu goes too
+        gone = (
+            "lists",
+            """
+            publisher: Lists
+            rules:
+              - id: label
+                exact: "Follow us on:"
+                category: social
+                why: a follow box's label
+              - id: menu
+                shape: {max_words: 3, final_punctuation: false}
+                run: 3
+                unless_after: ':$'
+                category: navigation
+                why: menus
+            """,
+        )
+        menu = ["Follow us on:", "Facebook", "Instagram", "Threads"]
+        text = "\n".join([LONG, *menu, LONG + " Two."])
+        r = run(ruleset(gone), text, engine, publisher="lists", common=False)
+        assert r.text == "\n".join([LONG, LONG + " Two."])
+
     def test_final_punctuation_counts_quotes_and_colons(self, engine: str) -> None:
         rs = ruleset(SHAPES)
         text = "\n".join([LONG, "He said:", "\u201cNo.\u201d", "Fine!", LONG + " Two."])

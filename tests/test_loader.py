@@ -510,6 +510,23 @@ CASES: dict[str, Case] = {
         "acme/credit",
         ("unless does not compile",),
     ),
+    "unless-after-does-not-compile": Case(
+        pack_text(
+            f"""
+            publisher: Acme
+            rules:
+              - id: menu
+                shape: {{max_words: 3, final_punctuation: false}}
+                run: 3
+                unless_after: '{BAD_UNLESS}'
+                category: navigation
+                why: menus
+            """
+        ),
+        (f"'{BAD_UNLESS}'", 1 + regex_error_pos(BAD_UNLESS)),
+        "acme/menu",
+        ("unless_after does not compile",),
+    ),
     "regex-matches-empty-line": Case(
         pack_text(
             r"""
