@@ -808,6 +808,10 @@ BESIDE_SHARE = 0.9
 SIBLING_SHARE = 0.3
 #: Below this many characters of article-like paragraphs, the page is walked whole.
 MIN_PROSE = 200
+#: An ``<article>`` element with this many prose paragraphs and this much prose is the
+#: page's own mark of its story (:func:`_lone_article`).
+ARTICLE_PARAGRAPHS = 3
+ARTICLE_PROSE = 1000
 #: Inset prose is made of paragraphs this long (a sign-in box's lines are short).
 INSET_PARAGRAPH = 100
 #: Loose text (outside <p>) is a paragraph when it is this long, or when its parent holds
@@ -1062,6 +1066,9 @@ def paragraph_roots(
     best = _best(good, bad, depth, flagged)
     if best < 0:
         return [], set()
+    article = _lone_article(nodes, chains, paras, flagged)
+    if article >= 0 and article not in chains[best] and best not in chains[article]:
+        best = article
     # an article cut into chunks (ads or teasers between them) repeats its container: take
     # every element of the same tag and classes that holds prose, outside flagged parts.
     # The container may be the best element or a wrapper of it that holds nothing else.
@@ -1164,6 +1171,35 @@ def paragraph_roots(
             seen.add(node.mem_id)
             out.append(node)
     return out, {nodes[i].mem_id for i in keep}
+
+
+def _lone_article(
+    nodes: Sequence[LexborNode],
+    chains: Sequence[tuple[int, ...]],
+    paras: Sequence[tuple[tuple[int, ...], float, int]],
+    flagged: set[int],
+) -> int:
+    """The page's one ``<article>`` element that holds a story (:data:`ARTICLE_PARAGRAPHS`
+    prose paragraphs, :data:`ARTICLE_PROSE` of prose, outside flagged parts), or -1.
+
+    Why: the root is where most prose is, and a long comment thread under a short story
+    has more (a newspaper's forum of forty long replies below a ten-paragraph column,
+    none of it marked as comments); the page's own ``<article>`` says which is the story.
+    Only when there is one such element: on a page of cards or a thread whose every post
+    is an ``<article>``, the mark says nothing."""
+    count: dict[int, int] = {}
+    prose: dict[int, float] = {}
+    for chain, g, _ in paras:
+        if not g or (flagged and not flagged.isdisjoint(chain)):
+            continue
+        for i in chain:
+            if nodes[i].tag == "article":
+                count[i] = count.get(i, 0) + 1
+                prose[i] = prose.get(i, 0.0) + g
+    found = [i for i, c in count.items() if c >= ARTICLE_PARAGRAPHS and prose[i] >= ARTICLE_PROSE]
+    # the outermost of nested ones: an <article> inside another is the same story
+    top = [i for i in found if not any(a in found for a in chains[i][1:])]
+    return top[0] if len(top) == 1 else -1
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

@@ -1140,3 +1140,64 @@ def test_a_numbered_sentence_that_is_all_link_is_a_listicle_entry(generic: Clean
     out = lines(generic.clean_html(page(story(PARA, entries, linked, teaser))).text)
     assert "12. This syrupy, sugar-glazed remake of a winter carol." in out
     assert not any("twelve charts" in line for line in out)
+
+
+def _forum(replies: int) -> str:
+    """A reader forum with no comment markup: each reply a list item with a name, a time
+    and two long paragraphs."""
+    reply = (
+        '<li class="member"><a class="person" href="/u/{n}">reader{n}</a><p>14. 01. 2026, '
+        "13:{n:02d}</p><p>I have followed this debate for years and I still think the board "
+        "made the wrong call when it signed the contract without asking the town first.</p>"
+        "<p>If the plant goes ahead the river will carry its waste past the school, and no "
+        "amount of promises at the annual meeting will change that for the families.</p></li>"
+    )
+    items = "".join(reply.format(n=n) for n in range(replies))
+    return f'<div class="full community"><ul class="directory">{items}</ul></div>'
+
+
+def test_the_lone_article_element_outweighs_a_longer_reader_forum(generic: Cleaner) -> None:
+    # A column of a few paragraphs in the page's one <article>, under it a forum of long
+    # replies without any comment class: the forum holds more prose, but the <article> is
+    # the page's own word for where the story is.
+    column = "".join(
+        f"<p>{text}</p>"
+        for text in (
+            "The company asked a young climate campaigner to join its board on Monday, and "
+            "she turned the offer down within a day.",
+            "Some customers may now think twice before they buy its next appliance, though "
+            "most of its sales are turbines and trains, not kitchens.",
+            "Its larger investors, pension funds among them, see the climate as a financial "
+            "risk and want the company to change course over time.",
+            "Whether they press the point will be clear at the annual meeting in February, "
+            "when the chief executive faces their questions.",
+            "Until then the board has said it will publish a review of the contract, the first "
+            "such review in the company's history, by the end of January.",
+            "The campaigner said she would attend the meeting as a guest and repeat her "
+            "request that the company withdraw from the project altogether.",
+            "Analysts expect the review to find that leaving the contract early would cost "
+            "less than the damage the project has already done to the company's name.",
+            "The chief executive, for his part, called the offer a sincere attempt to listen "
+            "to a generation that will live with the consequences of today's decisions.",
+        )
+    )
+    body = f'<div class="sect"><article class="story">{column}</article></div>{_forum(12)}'
+    out = generic.clean_html(page(body)).text
+    assert out.startswith("The company asked a young climate campaigner")
+    assert "annual meeting in February" in out
+    assert "I have followed this debate" not in out
+
+
+def test_several_article_elements_do_not_mark_the_story(generic: Cleaner) -> None:
+    # Every reply an <article>: the mark says nothing, and the root is chosen by prose.
+    reply = (
+        "<article><p>I have followed this debate for years and I still think the board made "
+        "the wrong call when it signed the contract without asking the town first.</p>"
+        "<p>If the plant goes ahead the river will carry its waste past the school, and no "
+        "amount of promises at the annual meeting will change that for the families.</p>"
+        "<p>We should all write to the council before the vote next month, it is our town "
+        "and our river, and they work for us in the end.</p></article>"
+    )
+    body = f'<div class="thread">{reply * 6}</div>'
+    out = generic.clean_html(page(body)).text
+    assert out.count("I have followed this debate") == 6
