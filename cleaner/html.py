@@ -1769,7 +1769,7 @@ def extract(
     out: list[Block] = []
     title = True
     headers = w.header_rows - w.data_rows
-    for b in _join_rows(w.blocks):
+    for b in _join_rows(_join_drop_caps(w.blocks)):
         if (
             b.links >= LINK_LINE * len(b.text)
             and not _linked_prose(b)
@@ -1807,6 +1807,30 @@ def _section_title(root: LexborNode) -> LexborNode | None:
     if node is None or node.tag not in _SUBHEADINGS:
         return None
     return node if flag_of(node.tag, node.attributes) is None else None
+
+
+def _join_drop_caps(blocks: list[Block]) -> list[Block]:
+    """The blocks with a drop cap joined to the paragraph it opens.
+
+    A site that sets its first letter large may put it in an element before the ``<p>``
+    (``<span class="dropcap">T</span><p>urkey, Poland and ...</p>``): the letter came out
+    as a line of its own and the paragraph without it. A lone capital letter followed by
+    a block that starts in lower case is one word split in two."""
+    if not any(len(b.text) == 1 for b in blocks):
+        return blocks
+    out: list[Block] = []
+    for b in blocks:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and len(last.text) == 1
+            and last.text.isupper()
+            and b.text[:1].islower()
+        ):
+            out[-1] = Block(last.text + b.text, b.tag, b.links, b.marker, b.path, b.row)
+        else:
+            out.append(b)
+    return out
 
 
 def _join_rows(blocks: list[Block]) -> list[Block]:

@@ -1201,3 +1201,26 @@ def test_several_article_elements_do_not_mark_the_story(generic: Cleaner) -> Non
     body = f'<div class="thread">{reply * 6}</div>'
     out = generic.clean_html(page(body)).text
     assert out.count("I have followed this debate") == 6
+
+
+def test_a_drop_cap_before_its_paragraph_joins_it(generic: Cleaner) -> None:
+    # The first letter set large in an element of its own, before the <p>.
+    first = (
+        '<div class="para"><span class="dropcap">T</span><p><a href="/topic/ferries">he</a> '
+        "ferry company said crossings would resume on Friday once the storm had passed, and "
+        "that passengers with bookings would be offered seats on the first sailing.</p></div>"
+    )
+    out = lines(generic.clean_html(page(story(first, PARA))).text)
+    assert out[0].startswith("The ferry company said crossings would resume")
+    assert "T" not in out
+
+
+def test_a_capital_letter_before_a_capitalised_paragraph_stays_apart(generic: Cleaner) -> None:
+    # "A" as a list label or a grade is not a drop cap when the next line is a sentence.
+    body = story(
+        "<p>A</p><p>Grades were published on Friday for all the schools in the "
+        "district, and most of them improved on last year's results.</p>",
+        PARA,
+    )
+    out = lines(generic.clean_html(page(body)).text)
+    assert not any(line.startswith("AGrades") for line in out)
