@@ -568,26 +568,17 @@ class TestShapes:
             assert [x.text for x in r.removals] == [credit], kept
 
     def test_unless_after_keeps_the_list_a_sentence_introduces(self, engine: str) -> None:
-        pack = (
-            "lists",
-            """
-            publisher: Lists
-            rules:
-              - id: menu
-                shape: {max_words: 3, final_punctuation: false}
-                run: 3
-                unless_after: ':$'
-                category: navigation
-                why: menus
-              - id: tail
-                shape: {max_words: 3, final_punctuation: false}
-                scope: {tail: 1}
-                unless_after: ':$'
-                category: navigation
-                why: footer words
-            """,
-        )
-        rs = ruleset(pack)
+        def lists(*rules: str) -> RuleSet:
+            return ruleset(("lists", "publisher: Lists\nrules:\n" + "".join(rules)))
+
+        def shape(rule_id: str, where: str) -> str:
+            return (
+                f"  - id: {rule_id}\n    shape: {{max_words: 3, final_punctuation: false}}\n"
+                f"    {where}\n    unless_after: ':$'\n    category: navigation\n"
+                "    why: menus and footer words\n"
+            )
+
+        rs = lists(shape("menu", "run: 3"), shape("tail", "scope: {tail: 1}"))
         names = ["Jane Smith", "John Jones", "Ann Lee"]
         intro = "These members voted against it:"
         for where in ("middle", "end"):
@@ -601,26 +592,14 @@ class TestShapes:
             r = run(rs, text, engine, publisher="lists", common=False)
             assert [x.text for x in r.removals] == names, above
         # a lead-in that another rule drops introduces nothing: its menu goes too
-        gone = (
-            "lists",
-            """
-            publisher: Lists
-            rules:
-              - id: label
-                exact: "Follow us on:"
-                category: social
-                why: a follow box's label
-              - id: menu
-                shape: {max_words: 3, final_punctuation: false}
-                run: 3
-                unless_after: ':$'
-                category: navigation
-                why: menus
-            """,
+        label = (
+            "  - id: label\n    exact: 'Follow us on:'\n    category: social\n"
+            "    why: a follow box's label\n"
         )
         menu = ["Follow us on:", "Facebook", "Instagram", "Threads"]
         text = "\n".join([LONG, *menu, LONG + " Two."])
-        r = run(ruleset(gone), text, engine, publisher="lists", common=False)
+        dropped = lists(label, shape("menu", "run: 3"))
+        r = run(dropped, text, engine, publisher="lists", common=False)
         assert r.text == "\n".join([LONG, LONG + " Two."])
 
     def test_final_punctuation_counts_quotes_and_colons(self, engine: str) -> None:
