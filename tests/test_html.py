@@ -1157,34 +1157,34 @@ def _forum(replies: int) -> str:
 
 
 def test_the_lone_article_element_outweighs_a_longer_reader_forum(generic: Cleaner) -> None:
-    # A column of a few paragraphs in the page's one <article>, under it a forum of long
+    # A story of a few paragraphs in the page's one <article>, under it a forum of long
     # replies without any comment class: the forum holds more prose, but the <article> is
     # the page's own word for where the story is.
     column = "".join(
         f"<p>{text}</p>"
         for text in (
-            "The company asked a young climate campaigner to join its board on Monday, and "
-            "she turned the offer down within a day.",
-            "Some customers may now think twice before they buy its next appliance, though "
-            "most of its sales are turbines and trains, not kitchens.",
-            "Its larger investors, pension funds among them, see the climate as a financial "
-            "risk and want the company to change course over time.",
-            "Whether they press the point will be clear at the annual meeting in February, "
-            "when the chief executive faces their questions.",
-            "Until then the board has said it will publish a review of the contract, the first "
-            "such review in the company's history, by the end of January.",
-            "The campaigner said she would attend the meeting as a guest and repeat her "
-            "request that the company withdraw from the project altogether.",
-            "Analysts expect the review to find that leaving the contract early would cost "
-            "less than the damage the project has already done to the company's name.",
-            "The chief executive, for his part, called the offer a sincere attempt to listen "
-            "to a generation that will live with the consequences of today's decisions.",
+            "The library will close for two years from March while its roof and its "
+            "reading rooms are rebuilt, the council announced on Monday.",
+            "Some readers may now turn to the branch libraries, though most of them open only "
+            "three days a week and hold a fraction of the collection.",
+            "Its larger lenders, the university among them, see the closure as a risk to "
+            "research and want a temporary reading room in the town centre.",
+            "Whether they get one will be clear at the council meeting in February, when the "
+            "budget for the project comes up for a final vote.",
+            "Until then the council has said it will publish a review of the plans, the first "
+            "such review in the library's history, by the end of January.",
+            "The head librarian said she would attend the meeting as a guest and repeat her "
+            "request that the works be split into two shorter phases.",
+            "Engineers expect the review to find that splitting the works would cost more "
+            "than closing the building for the whole two years at once.",
+            "The mayor, for his part, called the plan a sincere attempt to keep a building "
+            "that has served the town for a century open for the next one.",
         )
     )
     body = f'<div class="sect"><article class="story">{column}</article></div>{_forum(12)}'
     out = generic.clean_html(page(body)).text
-    assert out.startswith("The company asked a young climate campaigner")
-    assert "annual meeting in February" in out
+    assert out.startswith("The library will close for two years from March")
+    assert "council meeting in February" in out
     assert "I have followed this debate" not in out
 
 
