@@ -138,8 +138,9 @@ def compile_all(rules: Iterable[Rule]) -> float:
         for lazy in (matcher.pattern, matcher.probe):
             if lazy is not None:
                 _ = lazy.compiled
-        if rule.unless:
-            _ = compile_pattern(rule.unless).compiled
+        for guard in (rule.unless, rule.unless_after):
+            if guard:
+                _ = compile_pattern(guard).compiled
     return time.perf_counter() - start
 
 

@@ -1813,7 +1813,7 @@ def _join_drop_caps(blocks: list[Block]) -> list[Block]:
     """The blocks with a drop cap joined to the paragraph it opens.
 
     A site that sets its first letter large may put it in an element before the ``<p>``
-    (``<span class="dropcap">T</span><p>urkey, Poland and ...</p>``): the letter came out
+    (``<span class="dropcap">T</span><p>he council said ...</p>``): the letter came out
     as a line of its own and the paragraph without it. A lone capital letter followed by
     a block that starts in lower case is one word split in two."""
     if not any(len(b.text) == 1 for b in blocks):
