@@ -1196,9 +1196,9 @@ def _lone_article(
             if nodes[i].tag == "article":
                 count[i] = count.get(i, 0) + 1
                 prose[i] = prose.get(i, 0.0) + g
-    found = [i for i, c in count.items() if c >= ARTICLE_PARAGRAPHS and prose[i] >= ARTICLE_PROSE]
+    found = {i for i, c in count.items() if c >= ARTICLE_PARAGRAPHS and prose[i] >= ARTICLE_PROSE}
     # the outermost of nested ones: an <article> inside another is the same story
-    top = [i for i in found if not any(a in found for a in chains[i][1:])]
+    top = [i for i in found if found.isdisjoint(chains[i][1:])]
     return top[0] if len(top) == 1 else -1
 
 

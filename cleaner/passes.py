@@ -42,6 +42,7 @@ import regex
 from cleaner.compiled import SAFE_LINE, VERDICT_KEY, CompiledRule, remember
 from cleaner.errors import RuleRuntimeError
 from cleaner.fixes import Lines
+from cleaner.matchers.base import LazyPattern
 from cleaner.matchers.words import count_words
 from cleaner.model import Notice, Removal
 
@@ -274,21 +275,18 @@ class Layout:
             return False
         if r.repeated and self.first_rank(self.keys[i]) == k:
             return False
-        return rule.unless_after is None or not self.introduced(rule, k)
+        return rule.unless_after is None or not self.introduced(rule.unless_after, k)
 
-    def introduced(self, rule: CompiledRule, k: int) -> bool:
+    def introduced(self, guard: LazyPattern, k: int) -> bool:
         """Is the line at position k an item of a list that a line above introduces?
 
         Up from it over live lines that do not end in punctuation (the other items), the
-        first line that does is the one that decides: the rule's ``unless_after`` matches
-        it ("The following members voted against the proposal:"). Shape rules take a run
-        of short unpunctuated lines for a menu or a teaser block, and so would they a
-        list of names or places under the sentence that announces it. At most
+        first line that does is the one that decides: ``guard`` (the rule's
+        ``unless_after``) matches it ("The following members voted against the proposal:").
+        Shape rules take a run of short unpunctuated lines for a menu or a teaser block, and
+        so would they a list of names or places under the sentence that announces it. At most
         :data:`LIST_REACH` lines up: a block that long is no list of the sentence's.
         """
-        guard = rule.unless_after
-        if guard is None:
-            return False
         alive, keys, order = self.work.alive, self.keys, self.order
         for j in range(k - 1, max(k - 1 - LIST_REACH, -1), -1):
             i = order[j]
