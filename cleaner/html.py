@@ -480,6 +480,7 @@ class Block:
     marker: str = ""  # Markdown-like prefix: '## ', '- ', '1. ', '> '
     path: tuple[int, ...] = ()  # element ids from the walk's start down (full walks only)
     row: int = -1  # the table row it is part of (numbered in walk order), -1 outside rows
+    group: int = -1  # the list its item belongs to (numbered in walk order), -1 outside lists
 
 
 _HINT_CACHE: dict[str, str | None] = {}
@@ -598,7 +599,8 @@ class _Walker:
         self._code = 0  # open <code> elements
         self._path: list[int] = []
         self._block_tags: list[str] = ["body"]
-        self._lists: list[list[int]] = []  # [is_ordered, count] per open list
+        self._lists: list[list[int]] = []  # [is_ordered, count, number] per open list
+        self.list_parents: dict[int, int] = {}  # a nested list's number -> its list's
         self._row = -1  # the innermost open table row (see Block.row)
         self._rows = 0
         self.data_rows: set[int] = set()  # rows with a <td> outside <thead>
@@ -627,9 +629,9 @@ class _Walker:
         links, self._links = self._links, 0
         if text:
             path = () if self.skip else tuple(self._path)
-            self.blocks.append(
-                Block(text, self._block_tags[-1], min(links, len(text)), "", path, self._row)
-            )
+            tag = self._block_tags[-1]
+            group = self._lists[-1][2] if tag == "li" and self._lists else -1
+            self.blocks.append(Block(text, tag, min(links, len(text)), "", path, self._row, group))
 
     def _rec(self, node: LexborNode, depth: int) -> None:
         buf = self._buf
@@ -691,7 +693,9 @@ class _Walker:
                     self._flush()
                 self._block_tags.append(tag)
                 if tag in _LISTS:
-                    self._lists.append([tag == "ol", 0])
+                    number = len(self.list_parents)
+                    self.list_parents[number] = self._lists[-1][2] if self._lists else -1
+                    self._lists.append([tag == "ol", 0, number])
                 outer = self._row
                 if tag == "tr":
                     self._row, self._rows = self._rows, self._rows + 1
@@ -1769,11 +1773,13 @@ def extract(
     out: list[Block] = []
     title = True
     headers = w.header_rows - w.data_rows
+    prose_lists = _prose_lists(w.blocks, w.list_parents)
     for b in _join_rows(_join_drop_caps(w.blocks)):
         if (
             b.links >= LINK_LINE * len(b.text)
             and not _linked_prose(b)
             and not (b.tag == "tr" and b.row in headers)  # column heads that link somewhere
+            and b.group not in prose_lists
         ):
             nodes.append(
                 NodeRemoval(
@@ -1789,6 +1795,41 @@ def extract(
     if outside > 0:
         nodes.append(NodeRemoval("generic/outside-article", "other", f"not in {desc}", "", outside))
     return Extraction(out, nodes, f"{desc} ({how})")
+
+
+def _prose_lists(blocks: Sequence[Block], parents: dict[int, int]) -> set[int]:
+    """The lists that are article text: one item at least is a sentence in its own words
+    (see :data:`PROSE_ITEM_WORDS`), and the lists nested in such a list.
+
+    A changelog or a list of fixes links each entry to its ticket ("mconley fixed <a>an
+    AsyncShutdown hang ...</a>"), so some items are mostly link text and went as link
+    lines, while the unlinked items beside them stayed. Lists of teasers, menus and share
+    buttons link every item whole; an item that adds a sentence of its own is kept anyway,
+    so this keeps at most a linked entry beside it."""
+    prose = {
+        b.group
+        for b in blocks
+        if b.group >= 0
+        and len(b.text) - b.links >= PROSE_ITEM_CHARS
+        and b.links < LINK_LINE * len(b.text)
+        and len(b.text.split(None, PROSE_ITEM_WORDS)) > PROSE_ITEM_WORDS
+    }
+    if not prose:
+        return prose
+    out = set()
+    for number in parents:
+        up = number
+        while up >= 0 and up not in prose:
+            up = parents[up]
+        if up >= 0:
+            out.add(number)
+    return out
+
+
+#: A list item with more words than this and this many characters outside links is a
+#: sentence of the article's own (a row of linked names between a label and bars is not).
+PROSE_ITEM_WORDS = 8
+PROSE_ITEM_CHARS = 60
 
 
 def _section_title(root: LexborNode) -> LexborNode | None:
@@ -1827,7 +1868,7 @@ def _join_drop_caps(blocks: list[Block]) -> list[Block]:
             and last.text.isupper()
             and b.text[:1].islower()
         ):
-            out[-1] = Block(last.text + b.text, b.tag, b.links, b.marker, b.path, b.row)
+            out[-1] = Block(last.text + b.text, b.tag, b.links, b.marker, b.path, b.row, b.group)
         else:
             out.append(b)
     return out

@@ -528,6 +528,39 @@ def test_a_list_of_links_in_the_article_still_goes_as_a_run(generic: Cleaner) ->
     assert lines(generic.clean_html(page(body)).text) == [*PARA, *MORE[:2]]
 
 
+def test_a_list_of_fixes_keeps_its_linked_entries_beside_its_sentences(
+    generic: Cleaner,
+) -> None:
+    # a changelog links each fix to its ticket: some entries are nearly all link text,
+    # the unlinked entry beside them shows the list is the post's own; a nested list of
+    # ticket titles under one of its entries stays too
+    entries = (
+        "<li>Priya <a href='/t/81'>moved the tram timetable parser off the main thread</a></li>"
+        "<li>The night bus feed no longer drops its last stop when the depot changes its "
+        "route names, which riders reported twice this month.</li>"
+        "<li>In progress:<ul><li><a href='/t/90'>Ticket 90 - fares page shows old zones</a>"
+        "</li></ul></li>"
+    )
+    related = "".join(
+        f'<li><a href="/{n}">{i}</a></li>' for n, i in enumerate(["Buses cut", "Trams late"])
+    )
+    body = story(PARA[:3], f"<ul>{entries}</ul>", [PARA[3], f"<ul>{related}</ul>", *MORE[:2]])
+    out = lines(generic.clean_html(page(body)).text)
+    assert "Priya moved the tram timetable parser off the main thread" in out
+    assert "Ticket 90 - fares page shows old zones" in out
+    assert "Buses cut" not in out and "Trams late" not in out
+
+
+def test_a_row_of_linked_names_after_a_label_is_not_a_sentence(generic: Cleaner) -> None:
+    rows = (
+        "<li>Who was questioned: <a href='/a'>Jan Novak</a> | <a href='/b'>Eva Kral</a></li>"
+        "<li><a href='/c'>Timeline of the raids</a></li>"
+    )
+    body = story(PARA[:3], f"<ul>{rows}</ul>", [PARA[3], *MORE[:2]])
+    out = lines(generic.clean_html(page(body)).text)
+    assert "Timeline of the raids" not in out
+
+
 def test_code_keeps_its_highlighted_comments_and_short_lines(generic: Cleaner) -> None:
     # a syntax highlighter marks code comments "token comment"; that is not a comment thread
     code = (
