@@ -3,6 +3,7 @@
     python benchmarks/corpus.py --size 100MB -o /tmp/news.jsonl
     python benchmarks/corpus.py --size 1GB -o /tmp/news.jsonl.zst
     python benchmarks/corpus.py --size 50MB -o /tmp/news.parquet
+    python benchmarks/corpus.py --size 50MB --html -o /tmp/pages.jsonl
 
 Each record: ``id``, ``url`` (a real domain of one of the built-in packs), ``text`` (the
 article with boilerplate lines mixed in: mostly in the tail, some in the head, related
@@ -12,6 +13,10 @@ being removed), so they are real phrasing. Article sentences are generated from 
 vocabulary. The encoding mix is settable: typographic punctuation in about half of the
 documents, mojibake in ``--mojibake`` of them (default 1%), an HTML entity in
 ``--entities`` of them (default 2%). The same seed and size give the same bytes.
+
+With ``--html`` each record holds ``html`` instead of ``text``: a whole news page around
+the same lines (benchmarks/pages.py: scripts, menu, the article, related links, a form,
+comments, a footer), for ``--html-field html``; ``article`` is the truth as before.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from cleaner import Cleaner, RuleSet
 from cleaner.bench import _WORDS
 from cleaner.corpus.formats import compression_of, format_of
 from cleaner.model import Example
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pages import page  # a sibling module of this script
 
 UNITS = {"KB": 1_000, "MB": 1_000_000, "GB": 1_000_000_000}
 
@@ -80,8 +88,16 @@ def boilerplate_by_pack(rules: RuleSet) -> tuple[dict[str, list[str]], dict[str,
 class Generator:
     """Documents of one seed; ``documents()`` yields (record, text, article) forever."""
 
-    def __init__(self, seed: int, mojibake: float, entities: float, doc_bytes: int) -> None:
+    def __init__(
+        self,
+        seed: int,
+        mojibake: float,
+        entities: float,
+        doc_bytes: int,
+        script_kb: int | None = None,
+    ) -> None:
         self.rng = random.Random(seed)
+        self.script_kb = script_kb  # None: text records; a size: HTML pages (see pages.py)
         self.rules = RuleSet.load(env=False)
         self.boilerplate, self.middle = boilerplate_by_pack(self.rules)
         self.common = self.boilerplate.pop("common", [])
@@ -144,9 +160,18 @@ class Generator:
             )
             truth[i] += suffix
         domain = pack.domains[0]
+        url = f"https://www.{domain}/news/{2020 + n % 6}/{n:09d}"
+        if self.script_kb is not None:
+            return {
+                "id": n,
+                "url": url,
+                "html": page(rng, _WORDS, url, pack.publisher, lines, self.script_kb),
+                "article": "\n".join(truth),
+                "boilerplate_lines": len(lines) - len(paragraphs),
+            }
         return {
             "id": n,
-            "url": f"https://www.{domain}/news/{2020 + n % 6}/{n:09d}",
+            "url": url,
             "text": "\n".join(lines),
             "article": "\n".join(truth),
             "boilerplate_lines": len(lines) - len(paragraphs),
@@ -212,8 +237,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--mojibake", type=float, default=0.01)
     p.add_argument("--entities", type=float, default=0.02)
+    p.add_argument("--html", action="store_true", help="whole news pages in an html field")
+    p.add_argument("--script-kb", type=int, default=24, help="inline script per page (--html)")
     args = p.parse_args(argv)
-    gen = Generator(args.seed, args.mojibake, args.entities, int(args.doc_kb * 1000))
+    gen = Generator(
+        args.seed,
+        args.mojibake,
+        args.entities,
+        int(args.doc_kb * 1000),
+        args.script_kb if args.html else None,
+    )
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     n = write(args.output, parse_size(args.size), gen)
     sys.stderr.write(f"wrote {n:,} documents to {args.output}\n")

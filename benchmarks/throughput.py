@@ -4,6 +4,7 @@
     python benchmarks/throughput.py --size 20MB      # quicker
     python benchmarks/throughput.py --size 1GB --only scaling   # the 1 GB proof
     python benchmarks/throughput.py --only compressed  # what .gz / .zst input costs
+    python benchmarks/throughput.py --only html        # records that hold whole pages
 
 Every row runs in its own process (so peak memory is that row's own) over the same
 generated corpus (benchmarks/corpus.py), and reports MB/s of JSONL input and peak
@@ -22,9 +23,14 @@ Rows:
   after the first does);
 - reference engine (on a sample); datatrove's C4 filter when it is installed: its line
   rules alone, and its defaults (which count sentences with spaCy) when spaCy is too;
-- rule-count scaling (generated rules, 10 to 5,000) and document-size scaling.
+- rule-count scaling (generated rules, 10 to 5,000) and document-size scaling;
+- HTML records (``--html-size``, default 50 MB of generated news pages in an ``html``
+  field, benchmarks/pages.py): their own I/O floor, corpus mode with ``html_field`` on
+  1 and N workers, and on a sample of the pages, one core each: boilerclean's
+  ``clean_html``, trafilatura (``favor_precision``) and resiliparse (main content) when
+  they are installed, with each one's speed against trafilatura's.
 Writes results/throughput.md, results/throughput.json and, with matplotlib,
-results/throughput.png.
+results/throughput.png; the HTML rows go to results/html_throughput.md and .json.
 
 ``--only compressed`` measures what compressed input costs: a ``.gz`` or ``.zst`` file is
 decompressed by the parent alone (a stream cannot be cut into byte ranges), so it runs the
@@ -120,19 +126,24 @@ with open_read(sys.argv[1]) as fh:
 print(json.dumps({"seconds": time.perf_counter() - t, "bytes": n, "peak_mb": _peak_mb()}))
 """
 
+# One core on the first records of a file. Text kinds: one timed pass; "html-" kinds (the
+# pages' html field, in MB of HTML): warmed on 20 pages, best of three passes.
 SAMPLE = """
 import sys, time, json, itertools, orjson
-from cleaner import Cleaner
 src, kind, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
 docs = [orjson.loads(l) for l in itertools.islice(open(src, 'rb'), limit)]
-n = sum(len(d['text'].encode()) for d in docs)
+field = 'html' if kind.startswith('html-') else 'text'
+n = sum(len(d[field].encode()) for d in docs)
+run = None
 if kind == 'naive':
+    from cleaner import Cleaner
     c = Cleaner()
     patterns = [r.pattern.compiled for r in c._index.rules]
     t = time.perf_counter()
     for d in docs:
         '\\n'.join(l for l in d['text'].split('\\n') if not any(p.search(l) for p in patterns))
 elif kind == 'reference':
+    from cleaner import Cleaner
     c = Cleaner(engine='reference')
     t = time.perf_counter()
     for d in docs:
@@ -148,7 +159,42 @@ elif kind.startswith('datatrove'):
     t = time.perf_counter()
     for i, d in enumerate(docs):
         f.filter(Document(text=d['text'], id=str(i)))
-print(json.dumps({"seconds": time.perf_counter() - t, "bytes": n, "peak_mb": _peak_mb()}))
+elif kind == 'html-boilerclean':
+    from cleaner import Cleaner
+    c = Cleaner()
+    run = lambda d: c.clean_html(d['html'], url=d['url'])
+elif kind == 'html-trafilatura':
+    import trafilatura
+    run = lambda d: trafilatura.extract(d['html'], favor_precision=True, include_comments=False)
+elif kind == 'html-resiliparse':
+    from resiliparse.extract.html2text import extract_plain_text
+    run = lambda d: extract_plain_text(d['html'], main_content=True)
+if run is None:
+    seconds = time.perf_counter() - t
+else:
+    for d in docs[:20]:
+        run(d)  # warm: first use of each pattern, lazy imports
+    seconds = float('inf')
+    for _ in range(3):
+        t = time.perf_counter()
+        for d in docs:
+            run(d)
+        seconds = min(seconds, time.perf_counter() - t)
+print(json.dumps({"seconds": seconds, "bytes": n, "peak_mb": _peak_mb()}))
+"""
+
+CORPUS_HTML = """
+import sys, time, json, os
+from cleaner import Cleaner
+from cleaner.corpus import CorpusOptions, run_corpus
+from cleaner.corpus.records import Fields
+src, dst, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+cleaner = Cleaner()
+t = time.perf_counter()
+run_corpus(cleaner, CorpusOptions(inputs=(src,), output=dst, workers=workers, quiet=True,
+                                  fields=Fields(html="html")))
+print(json.dumps({"seconds": time.perf_counter() - t, "bytes": os.path.getsize(src),
+                  "peak_mb": _peak_mb()}))
 """
 
 WARM = """
@@ -191,7 +237,10 @@ def main() -> int:
     p.add_argument("--size", default="100MB", help="corpus size (uncompressed JSONL)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     p.add_argument("--sample", type=int, default=300, help="documents for the slow rows")
-    p.add_argument("--only", choices=("all", "main", "scaling", "compressed"), default="all")
+    p.add_argument(
+        "--only", choices=("all", "main", "scaling", "compressed", "html"), default="all"
+    )
+    p.add_argument("--html-size", default="50MB", help="size of the HTML records' corpus")
     p.add_argument("--keep", metavar="DIR", help="keep the generated corpus in DIR")
     p.add_argument("--repeat", type=int, default=2, help="runs of each corpus-mode row (best wins)")
     args = p.parse_args()
@@ -286,6 +335,10 @@ def main() -> int:
         for name, *_ in scaling:
             add(name, fastest[name], f"best of {max(1, args.repeat)} rounds")
     RESULTS.mkdir(exist_ok=True)
+    if args.only in ("all", "html"):
+        _html(work, args)
+        if args.only == "html":
+            return 0
     meta = (
         f"boilerclean throughput, {time.strftime('%Y-%m-%d')}, Python "
         f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
@@ -321,6 +374,92 @@ def main() -> int:
         print("matplotlib not installed: no chart")
     print(f"wrote {RESULTS / 'throughput.md'}")
     return 0
+
+
+def _html(work: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The HTML rows (see the module docstring), corpus mode in rounds, best of each."""
+    pages = work / f"pages-{args.html_size}.jsonl"
+    if not pages.exists():
+        subprocess.run(
+            [PY, str(ROOT / "corpus.py"), "--html", "--size", args.html_size, "-o", str(pages)],
+            check=True,
+        )
+    out = str(work / "pages-out.jsonl")
+    plan = [("I/O floor, HTML records", FLOOR, "")]
+    plan.append(("boilerclean, html field, 1 worker", CORPUS_HTML, "1"))
+    if args.workers > 1:
+        plan.append(
+            (f"boilerclean, html field, {args.workers} workers", CORPUS_HTML, str(args.workers))
+        )
+    best: dict[str, dict[str, float]] = {}
+    for _ in range(max(1, args.repeat)):
+        for name, code, workers in plan:
+            row = _child(code, str(pages), out, *((workers,) if workers else ()))
+            if name not in best or row["seconds"] < best[name]["seconds"]:
+                best[name] = row
+    rows: list[dict[str, Any]] = []
+    for name, *_ in plan:
+        rows.append(
+            {
+                "name": name,
+                "mb_per_s": round(mbps(best[name]), 2),
+                "peak_mb": round(best[name]["peak_mb"], 1),
+                "sample": False,
+            }
+        )
+    for kind, label in (
+        ("html-boilerclean", "boilerclean clean_html (sample, one core)"),
+        ("html-trafilatura", "trafilatura, favor_precision (sample, one core)"),
+        ("html-resiliparse", "resiliparse, main content (sample, one core)"),
+    ):
+        try:
+            row = _child(SAMPLE, str(pages), kind, str(args.sample))
+        except RuntimeError as exc:
+            print(f"{label} skipped: {str(exc).strip().splitlines()[-1]}")
+            continue
+        rows.append(
+            {
+                "name": label,
+                "mb_per_s": round(mbps(row), 2),
+                "peak_mb": round(row["peak_mb"], 1),
+                "sample": True,
+            }
+        )
+    for r in rows:
+        print(f"{r['name']:55} {r['mb_per_s']:8.2f} MB/s  peak {r['peak_mb']:7.1f} MB", flush=True)
+    meta = (
+        f"boilerclean HTML throughput, {time.strftime('%Y-%m-%d')}, Python "
+        f"{platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores"
+    )
+    text = "\n".join([f"# HTML records\n\n{meta}", *_html_table(rows, args.html_size)])
+    (RESULTS / "html_throughput.md").write_text(text + "\n", encoding="utf-8")
+    (RESULTS / "html_throughput.json").write_text(
+        json.dumps({"meta": meta, "rows": rows}, indent=2), encoding="utf-8"
+    )
+    print(f"wrote {RESULTS / 'html_throughput.md'}")
+    return rows
+
+
+def _html_table(rows: list[dict[str, Any]], size: str) -> list[str]:
+    """The HTML rows as Markdown: corpus rows against their floor, sample rows (MB of HTML
+    per second) against trafilatura's."""
+    floor = next((r["mb_per_s"] for r in rows if str(r["name"]).startswith("I/O")), None)
+    peer = next((r["mb_per_s"] for r in rows if str(r["name"]).startswith("trafilatura")), None)
+    out = [
+        "",
+        f"{size} of generated news pages (benchmarks/pages.py) in an `html` field.",
+        "",
+        "Corpus rows: MB/s of JSONL input; sample rows: MB/s of HTML, one core.",
+        "",
+        "| row | MB/s | vs floor | vs trafilatura | peak MB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        rate = float(r["mb_per_s"])
+        vs_floor = "" if r["sample"] or not floor else f"{rate / float(floor):.2f}"
+        vs_peer = f"{rate / float(peer):.1f}x" if r["sample"] and peer else ""
+        out.append(f"| {r['name']} | {r['mb_per_s']} | {vs_floor} | {vs_peer} | {r['peak_mb']} |")
+    return out
 
 
 def _compressed(corpus: Path, out: str, workers: int, repeat: int, size_label: str) -> int:
