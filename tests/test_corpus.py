@@ -256,6 +256,35 @@ def test_interrupted_run_leaves_no_complete_looking_output(tmp_path: Path) -> No
     assert (fresh / "out.jsonl").read_bytes() == (tmp_path / "out.jsonl").read_bytes()
 
 
+def test_ctrl_c_inside_a_lock_release_is_still_an_interrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C that lands while a future's result() releases its condition's lock comes out
+    as "RuntimeError: cannot release un-acquired lock" with the KeyboardInterrupt as its
+    context; the run must end as an interrupt (summary, then exit 130), not a crash."""
+    from cleaner.corpus import runner
+
+    def interrupted(self: runner.CorpusRun) -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise RuntimeError("cannot release un-acquired lock") from None
+
+    write_jsonl(tmp_path / "in.jsonl", records(3))
+    monkeypatch.setattr(runner.CorpusRun, "run", interrupted)
+    opts = CorpusOptions(inputs=(str(tmp_path / "in.jsonl"),), output=str(tmp_path / "o.jsonl"))
+    with pytest.raises(KeyboardInterrupt):
+        run_corpus(Cleaner(), opts)
+    assert "clean: interrupted after 0 finished chunk(s)" in capsys.readouterr().err
+
+    def broken(self: runner.CorpusRun) -> None:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(runner.CorpusRun, "run", broken)
+    with pytest.raises(RuntimeError, match="a bug of ours"):
+        run_corpus(Cleaner(), opts)
+
+
 def test_resume_refuses_a_manifest_of_another_run(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "in.jsonl", records(50))
     parts = tmp_path / "out.jsonl.parts"

@@ -653,6 +653,26 @@ class CorpusRun:
             self._finish_rejects(rejects)
 
 
+def _report_interrupt(run: CorpusRun, opts: CorpusOptions) -> None:
+    """What an interrupted run leaves and how to finish it, after the summary so far."""
+    if opts.quiet:
+        return
+    seconds = time.perf_counter() - run.started
+    run.stats.rejects = run.reject_count
+    rejects_path = run.rejects_path if run.reject_count else None
+    sys.stderr.write(run.stats.summary(seconds, rejects_path))
+    if run.format == "jsonl" and opts.output:
+        what = (
+            f"the finished chunks are kept in {opts.output}.parts: run the same "
+            "command with --resume to continue"
+        )
+    elif run.format == "folder":
+        what = "each file written so far is complete: run the command again to finish"
+    else:
+        what = "no output was renamed into place: run the command again to redo it"
+    sys.stderr.write(f"clean: interrupted after {run.chunks_done:,} finished chunk(s); {what}\n")
+
+
 def run_corpus(cleaner: Cleaner, opts: CorpusOptions) -> tuple[Stats, float, str | None]:
     """Run corpus mode; returns the counts, the seconds taken and the rejects path."""
     baseline = load_baseline(opts.health_baseline) if opts.health_baseline else None
@@ -660,24 +680,16 @@ def run_corpus(cleaner: Cleaner, opts: CorpusOptions) -> tuple[Stats, float, str
     try:
         stats = run.run()
     except KeyboardInterrupt:
-        if not opts.quiet:
-            seconds = time.perf_counter() - run.started
-            run.stats.rejects = run.reject_count
-            rejects_path = run.rejects_path if run.reject_count else None
-            sys.stderr.write(run.stats.summary(seconds, rejects_path))
-            if run.format == "jsonl" and opts.output:
-                what = (
-                    f"the finished chunks are kept in {opts.output}.parts: run the same "
-                    "command with --resume to continue"
-                )
-            elif run.format == "folder":
-                what = "each file written so far is complete: run the command again to finish"
-            else:
-                what = "no output was renamed into place: run the command again to redo it"
-            sys.stderr.write(
-                f"clean: interrupted after {run.chunks_done:,} finished chunk(s); {what}\n"
-            )
+        _report_interrupt(run, opts)
         raise
+    except RuntimeError as exc:
+        # Ctrl-C landing while a future's result() releases its condition's lock turns into
+        # "cannot release un-acquired lock", with the KeyboardInterrupt as its context: it
+        # is the same interrupt, and must end the run the same way (summary, exit 130)
+        if not isinstance(exc.__context__, KeyboardInterrupt):
+            raise
+        _report_interrupt(run, opts)
+        raise KeyboardInterrupt from exc
     seconds = time.perf_counter() - run.started
     rejects = run.rejects_path if stats.rejects else None
     health = publisher_health(stats, cleaner.ruleset, baseline)
