@@ -94,14 +94,16 @@ print(json.dumps({"seconds": time.perf_counter() - t, "bytes": n, "peak_mb": _pe
 CORPUS = """
 import sys, time, json, os
 from cleaner import Cleaner
-from cleaner.corpus import CorpusOptions, run_corpus
+from cleaner.corpus import CorpusOptions, Fields, run_corpus
 src, dst, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 # MB/s of uncompressed JSONL: a compressed input passes the plain file's size
 size = int(sys.argv[4]) if len(sys.argv) > 4 else os.path.getsize(src)
+# records that hold pages: the field named here (see HTML_FIELD)
+fields = Fields(html=os.environ.get("BENCH_HTML_FIELD") or None)
 cleaner = Cleaner()
 t = time.perf_counter()
 stats, seconds, _ = run_corpus(cleaner, CorpusOptions(inputs=(src,), output=dst,
-                               workers=workers, quiet=True))
+                               workers=workers, quiet=True, fields=fields))
 print(json.dumps({"seconds": time.perf_counter() - t, "bytes": size,
                   "peak_mb": _peak_mb()}))
 """
@@ -183,19 +185,8 @@ else:
 print(json.dumps({"seconds": seconds, "bytes": n, "peak_mb": _peak_mb()}))
 """
 
-CORPUS_HTML = """
-import sys, time, json, os
-from cleaner import Cleaner
-from cleaner.corpus import CorpusOptions, run_corpus
-from cleaner.corpus.records import Fields
-src, dst, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
-cleaner = Cleaner()
-t = time.perf_counter()
-run_corpus(cleaner, CorpusOptions(inputs=(src,), output=dst, workers=workers, quiet=True,
-                                  fields=Fields(html="html")))
-print(json.dumps({"seconds": time.perf_counter() - t, "bytes": os.path.getsize(src),
-                  "peak_mb": _peak_mb()}))
-"""
+#: The environment that makes CORPUS clean the pages of the HTML records' ``html`` field.
+HTML_FIELD = {"BENCH_HTML_FIELD": "html"}
 
 WARM = """
 import json
@@ -230,6 +221,22 @@ print(json.dumps({"seconds": best, "bytes": size, "peak_mb": _peak_mb()}))
 
 def mbps(row: dict[str, float]) -> float:
     return row["bytes"] / 1e6 / row["seconds"]
+
+
+#: A row run in rounds: its name, child code, arguments and extra environment.
+Planned = tuple[str, str, tuple[str, ...], dict[str, str] | None]
+
+
+def best_of_rounds(plan: list[Planned], repeat: int) -> dict[str, dict[str, float]]:
+    """Each row's fastest run over ``repeat`` rounds through all rows: load on a shared
+    machine comes and goes, and falls on every row alike this way."""
+    best: dict[str, dict[str, float]] = {}
+    for _ in range(max(1, repeat)):
+        for name, code, argv, env in plan:
+            row = _child(code, *argv, env=env)
+            if name not in best or row["seconds"] < best[name]["seconds"]:
+                best[name] = row
+    return best
 
 
 def main() -> int:
@@ -272,35 +279,33 @@ def main() -> int:
         # cached on disk after the first run; rows run with the cache warm, and one row
         # shows a first run without it.
         _child(WARM, "")
-        main_rows: list[tuple[str, str, dict[str, str] | None, str]] = [
-            ("I/O floor (read, orjson parse + serialise, write)", FLOOR, None, ""),
-            ("boilerclean, 1 worker", CORPUS, None, "1"),
+        src = str(corpus)
+        main_rows: list[Planned] = [
+            ("I/O floor (read, orjson parse + serialise, write)", FLOOR, (src, out), None),
+            ("boilerclean, 1 worker", CORPUS, (src, out, "1"), None),
             (
                 "boilerclean, 1 worker, first run (no cache)",
                 CORPUS,
+                (src, out, "1"),
                 {"BOILERCLEAN_CACHE": "off"},
-                "1",
             ),
             (
                 "boilerclean, 1 worker, pure-Python scan",
                 CORPUS,
+                (src, out, "1"),
                 {"BOILERCLEAN_NO_HYPERSCAN": "1"},
-                "1",
             ),
         ]
         if args.workers > 1:
             main_rows.append(
-                (f"boilerclean, {args.workers} workers", CORPUS, None, str(args.workers))
+                (
+                    f"boilerclean, {args.workers} workers",
+                    CORPUS,
+                    (src, out, str(args.workers)),
+                    None,
+                )
             )
-        # rounds over all rows, best of each: load on a shared machine comes and goes,
-        # and falls on every row alike this way
-        best: dict[str, dict[str, float]] = {}
-        for _ in range(max(1, args.repeat)):
-            for name, code, env, workers in main_rows:
-                extra = (workers,) if workers else ()
-                row = _child(code, str(corpus), out, *extra, env=env)
-                if name not in best or row["seconds"] < best[name]["seconds"]:
-                    best[name] = row
+        best = best_of_rounds(main_rows, args.repeat)
         for name, *_ in main_rows:
             add(name, best[name], f"best of {max(1, args.repeat)}")
         n = str(args.sample)
@@ -384,19 +389,12 @@ def _html(work: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
             [PY, str(ROOT / "corpus.py"), "--html", "--size", args.html_size, "-o", str(pages)],
             check=True,
         )
-    out = str(work / "pages-out.jsonl")
-    plan = [("I/O floor, HTML records", FLOOR, "")]
-    plan.append(("boilerclean, html field, 1 worker", CORPUS_HTML, "1"))
-    if args.workers > 1:
-        plan.append(
-            (f"boilerclean, html field, {args.workers} workers", CORPUS_HTML, str(args.workers))
-        )
-    best: dict[str, dict[str, float]] = {}
-    for _ in range(max(1, args.repeat)):
-        for name, code, workers in plan:
-            row = _child(code, str(pages), out, *((workers,) if workers else ()))
-            if name not in best or row["seconds"] < best[name]["seconds"]:
-                best[name] = row
+    src, out = str(pages), str(work / "pages-out.jsonl")
+    plan: list[Planned] = [("I/O floor, HTML records", FLOOR, (src, out), None)]
+    for n in sorted({1, args.workers}):
+        label = f"{n} worker{'s' if n > 1 else ''}"
+        plan.append((f"boilerclean, html field, {label}", CORPUS, (src, out, str(n)), HTML_FIELD))
+    best = best_of_rounds(plan, args.repeat)
     rows: list[dict[str, Any]] = []
     for name, *_ in plan:
         rows.append(
@@ -474,24 +472,29 @@ def _compressed(corpus: Path, out: str, workers: int, repeat: int, size_label: s
             _child(COMPRESS, str(corpus), str(copy), ext)
         copies[ext] = copy
     _child(WARM, "")
-    plan: list[tuple[str, str, tuple[str, ...]]] = [
-        ("I/O floor (read, orjson parse + serialise, write)", FLOOR, (str(corpus), out)),
-        ("decompress .gz alone (gzip level 6)", DECOMPRESS, (str(copies["gz"]),)),
-        ("decompress .zst alone (zstd level 3)", DECOMPRESS, (str(copies["zst"]),)),
+    plan: list[Planned] = [
+        ("I/O floor (read, orjson parse + serialise, write)", FLOOR, (str(corpus), out), None),
+        ("decompress .gz alone (gzip level 6)", DECOMPRESS, (str(copies["gz"]),), None),
+        ("decompress .zst alone (zstd level 3)", DECOMPRESS, (str(copies["zst"]),), None),
     ]
     for n in sorted({1, workers}):
         label = f"{n} worker{'s' if n > 1 else ''}"
         plan += [
-            (f"boilerclean, {label}, plain .jsonl", CORPUS, (str(corpus), out, str(n))),
-            (f"boilerclean, {label}, .jsonl.gz", CORPUS, (str(copies["gz"]), out, str(n), size)),
-            (f"boilerclean, {label}, .jsonl.zst", CORPUS, (str(copies["zst"]), out, str(n), size)),
+            (f"boilerclean, {label}, plain .jsonl", CORPUS, (str(corpus), out, str(n)), None),
+            (
+                f"boilerclean, {label}, .jsonl.gz",
+                CORPUS,
+                (str(copies["gz"]), out, str(n), size),
+                None,
+            ),
+            (
+                f"boilerclean, {label}, .jsonl.zst",
+                CORPUS,
+                (str(copies["zst"]), out, str(n), size),
+                None,
+            ),
         ]
-    best: dict[str, dict[str, float]] = {}
-    for _ in range(max(1, repeat)):
-        for name, code, argv in plan:
-            row = _child(code, *argv)
-            if name not in best or row["seconds"] < best[name]["seconds"]:
-                best[name] = row
+    best = best_of_rounds(plan, repeat)
     floor = mbps(best[plan[0][0]])
     lines = [
         "# Compressed input\n",
