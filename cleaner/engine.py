@@ -186,6 +186,7 @@ class Cleaner:
                 keys = [b.strip() for b in keys]
         scanned = raw is not None and (raw.normal or _unchanged(text, lines, keys))
         if scanner is not None and raw is not None and scanned:
+            byte_hits = raw
             rule_hits, fp_hits = raw.rule_hits, raw.fp_hits  # the lines that were scanned
             if raw.special:
                 rule_hits, fp_hits = fast.rescan(
@@ -193,8 +194,10 @@ class Cleaner:
                 )
         elif opts.engine == "fast":
             rule_hits, fp_hits = fast.scan(index, keys)
+            byte_hits = None
         else:
             rule_hits, fp_hits = [], []
+            byte_hits = None
         notices: list[Notice] = []
         if opts.max_line_chars and max(map(len, keys), default=0) > opts.max_line_chars:
             keys, notices = _blank_long_lines(keys, lines, opts.max_line_chars)
@@ -213,6 +216,11 @@ class Cleaner:
             only=opts.only,
         )
         active = index.active(tuple(p.id for p in packs), _as_date(date), language)
+        if byte_hits is not None and scanner is not None and scanner.groups:
+            # the publisher packs' literals are scanned only for the packs that apply
+            more = scanner.scan_groups(byte_hits, (p.id for p in packs))
+            if more:
+                rule_hits = sorted(more.union(rule_hits))
         if (
             opts.engine == "fast"
             and not active.unfiltered
@@ -365,8 +373,12 @@ def _scanner_for(ruleset: RuleSet, index: CompiledIndex) -> HyperscanScanner | N
     with _COMPILED_LOCK:
         scanner = _SCANNERS.get(ruleset.hash)
         if scanner is None:
+            kinds = {pack.id: pack.kind for pack in ruleset.packs}
+            groups = {
+                r.index: r.rule.pack for r in index.rules if kinds.get(r.rule.pack) != "shared"
+            }
             scanner = _SCANNERS[ruleset.hash] = HyperscanScanner(
-                index.literal_targets, CONTROL_CHARACTERS
+                index.literal_targets, CONTROL_CHARACTERS, groups
             )
         return scanner
 

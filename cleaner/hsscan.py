@@ -189,68 +189,134 @@ class RawScan:
     #: Some line holds a character whose case folding the literal patterns cannot
     #: express (sharp s, Kelvin sign, dotted I): those lines need the Python scan.
     special: bool = False
+    #: The document's UTF-8 bytes, for the scans of the groups that apply to it.
+    data: bytes = b""
+
+
+Outcome = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class _Literals:
+    """One database's literal patterns and what a hit of each proposes."""
+
+    expressions: list[bytes]
+    flags: list[int]
+    #: per pattern: its byte length when where a hit lies matters (some target is
+    #: anchored), else None: most hits are of unanchored words and skip that test
+    lengths: list[int | None]
+    outcomes: list[tuple[Outcome, ...]]
+
+
+def _literals(literal_targets: dict[tuple[str, int], tuple[int, ...]]) -> _Literals:
+    """Patterns for these literals.
+
+    Anchored patterns compile about a hundred times slower in Hyperscan, so an ASCII
+    literal is compiled once, unanchored, and its anchors are checked per hit (its byte
+    length is fixed). Short anchored literals ("Ad") and the few non-ASCII ones carry
+    their anchors: unanchored, they would call back on most lines.
+    """
+    tables = fold_tables()
+    targets: list[tuple[int, tuple[tuple[int, tuple[int, ...]], ...]]] = []
+    expressions: list[bytes] = []
+    flags: list[int] = []
+    ascii_groups: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+    for (lit, anchor), ids in literal_targets.items():
+        if lit.isascii() and (anchor == ANYWHERE or len(lit) > _SHORT):
+            ascii_groups.setdefault(lit, []).append((anchor, ids))
+            continue
+        pattern, utf8 = literal_pattern(lit, tables)
+        if anchor != ANYWHERE:  # lines are the document's lines here: no trimming
+            head = "^" if anchor in (LINE_START, WHOLE_LINE) else ""
+            tail = "$" if anchor in (WHOLE_LINE, LINE_END) else ""
+            pattern = head + pattern + tail
+        expressions.append(pattern.encode("utf-8"))
+        flag = hyperscan.HS_FLAG_UTF8 if utf8 else hyperscan.HS_FLAG_CASELESS
+        flags.append(flag | hyperscan.HS_FLAG_MULTILINE)
+        targets.append((0, ((ANYWHERE, ids),)))
+    for lit, groups in ascii_groups.items():
+        pattern, _ = literal_pattern(lit, tables)
+        expressions.append(pattern.encode("ascii"))
+        flags.append(hyperscan.HS_FLAG_CASELESS)
+        targets.append((len(lit), tuple(groups)))
+    outcomes = [_outcomes(groups) for _, groups in targets]
+    lengths = [
+        length if len(set(outcome)) > 1 else None
+        for (length, _), outcome in zip(targets, outcomes, strict=True)
+    ]
+    return _Literals(expressions, flags, lengths, outcomes)
+
+
+Targets = dict[tuple[str, int], tuple[int, ...]]  # (literal, anchor) -> rules, fingerprints
+
+
+def _split(literal_targets: Targets, groups: dict[int, str]) -> tuple[Targets, dict[str, Targets]]:
+    """The targets every document needs (fingerprints, rules in no group), and by group
+    the targets only a document that the group applies to needs."""
+    base: dict[tuple[str, int], tuple[int, ...]] = {}
+    by_group: dict[str, dict[tuple[str, int], list[int]]] = {}
+    for key, ids in literal_targets.items():
+        everyone = tuple(t for t in ids if t < 0 or t not in groups)
+        if everyone:
+            base[key] = everyone
+        for t in ids:
+            if t >= 0 and t in groups:
+                by_group.setdefault(groups[t], {}).setdefault(key, []).append(t)
+    return base, {
+        name: {key: tuple(ids) for key, ids in targets.items()}
+        for name, targets in sorted(by_group.items())
+    }
 
 
 class HyperscanScanner:
-    """A compiled Hyperscan database over all literals and gates; one scratch per thread."""
+    """Compiled Hyperscan databases over all literals and gates; scratch per thread.
+
+    ``groups`` names, by rule index, rules that only some documents need: a publisher
+    pack's rules matter only where the pack applies. Their literals go to one small
+    database per group, scanned (see :meth:`scan_groups`) once the document's packs are
+    known, so that a hundred packs' words ("may", "by", "analyst") do not call back on
+    every document. The fingerprints, the gates and the rules in no group share the
+    database that :meth:`scan` runs on every document.
+    """
 
     def __init__(
         self,
         literal_targets: dict[tuple[str, int], tuple[int, ...]],
         controls: str,
+        groups: dict[int, str] | None = None,
     ) -> None:
         if hyperscan is None:  # pragma: no cover
             raise RuntimeError("hyperscan is not installed")
         tables = fold_tables()
-        # Per pattern: its byte length (ASCII literals) and (anchor, target ids) groups.
-        # Anchored patterns compile about a hundred times slower in Hyperscan, so an ASCII
-        # literal is compiled once, unanchored, and its anchors are checked per hit (its
-        # byte length is fixed). Short anchored literals ("Ad") and the few non-ASCII
-        # ones carry their anchors: unanchored, they would call back on most lines.
-        self.targets: list[tuple[int, tuple[tuple[int, tuple[int, ...]], ...]]] = []
-        expressions: list[bytes] = []
-        flags: list[int] = []
-        ascii_groups: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
-        for (lit, anchor), ids in literal_targets.items():
-            if lit.isascii() and (anchor == ANYWHERE or len(lit) > _SHORT):
-                ascii_groups.setdefault(lit, []).append((anchor, ids))
-                continue
-            pattern, utf8 = literal_pattern(lit, tables)
-            if anchor != ANYWHERE:  # lines are the document's lines here: no trimming
-                head = "^" if anchor in (LINE_START, WHOLE_LINE) else ""
-                tail = "$" if anchor in (WHOLE_LINE, LINE_END) else ""
-                pattern = head + pattern + tail
-            expressions.append(pattern.encode("utf-8"))
-            flag = hyperscan.HS_FLAG_UTF8 if utf8 else hyperscan.HS_FLAG_CASELESS
-            flags.append(flag | hyperscan.HS_FLAG_MULTILINE)
-            self.targets.append((0, ((ANYWHERE, ids),)))
-        for lit, groups in ascii_groups.items():
-            pattern, _ = literal_pattern(lit, tables)
-            expressions.append(pattern.encode("ascii"))
-            flags.append(hyperscan.HS_FLAG_CASELESS)
-            self.targets.append((len(lit), tuple(groups)))
-        self.n_literals = len(expressions)
-        self.outcomes = [_outcomes(groups) for _, groups in self.targets]
-        #: per pattern: its byte length when where a hit lies matters (some group is
-        #: anchored), else None: most hits are of unanchored words and skip that test
-        self.lengths = [
-            length if len(set(outcome)) > 1 else None
-            for (length, _), outcome in zip(self.targets, self.outcomes, strict=True)
-        ]
+        base_targets, group_targets = _split(literal_targets, groups or {})
+        base = _literals(base_targets)
+        self.n_literals = len(base.expressions)
+        self.lengths, self.outcomes = base.lengths, base.outcomes
         gate_flags = (
             hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
         )
-        for pattern in gate_patterns(tables, controls).values():
-            expressions.append(pattern.encode("utf-8"))
-            flags.append(gate_flags)
-        self.db = _database(expressions, flags)
+        gates = [p.encode("utf-8") for p in gate_patterns(tables, controls).values()]
+        in_groups = {name: _literals(targets) for name, targets in group_targets.items()}
+        databases = _databases(
+            [(base.expressions + gates, base.flags + [gate_flags] * len(gates))]
+            + [(lits.expressions, lits.flags) for lits in in_groups.values()]
+        )
+        self.db = databases[0]
+        self.groups = {
+            name: (db, lits)
+            for (name, lits), db in zip(in_groups.items(), databases[1:], strict=True)
+        }
         self._special = re.compile("[" + "".join(map(re.escape, tables.special)) + "]")
         self._local = threading.local()
 
-    def _scratch(self) -> Any:
-        scratch = getattr(self._local, "scratch", None)
+    def _scratch(self, name: str = "") -> Any:
+        scratches = getattr(self._local, "scratches", None)
+        if scratches is None:
+            scratches = self._local.scratches = {}
+        scratch = scratches.get(name)
         if scratch is None:
-            scratch = self._local.scratch = hyperscan.Scratch(self.db)
+            db = self.groups[name][0] if name else self.db
+            scratch = scratches[name] = hyperscan.Scratch(db)
         return scratch
 
     def special_lines(self, keys: Sequence[str]) -> list[int]:
@@ -279,35 +345,62 @@ class HyperscanScanner:
         self.db.scan(data, match_event_handler=callback, scratch=self._scratch())
         normal, special = not any(gates[1:]), gates[0]
         if not hits:
-            return RawScan([], [], normal, special)
-        hits.sort()
-        rule_hits: set[tuple[int, int]] = set()
-        fp_hits: set[tuple[int, int]] = set()
-        line, previous, last = 0, 0, len(data) - 1
-        lengths, outcomes = self.lengths, self.outcomes
-        count = data.count
-        for end, pid in hits:
-            if end != previous:  # several literals may end at one place
-                line += count(b"\n", previous, end)
-                previous = end
-            length = lengths[pid]
-            if length is None:
-                where = 0
-            else:
-                # which of the four outcomes: the hit starts a line (2), ends one (1)
-                start = end - length
-                where = (2 if start == 0 or data[start - 1] == 10 else 0) + (
-                    1 if end > last or data[end] == 10 else 0
-                )
-            rules, fingerprints = outcomes[pid][where]
-            for target in rules:
-                rule_hits.add((line, target))
-            for target in fingerprints:
-                fp_hits.add((line, target))
-        return RawScan(sorted(rule_hits), sorted(fp_hits), normal, special)
+            return RawScan([], [], normal, special, data)
+        rule_hits, fp_hits = _resolve(data, hits, self.lengths, self.outcomes)
+        return RawScan(sorted(rule_hits), sorted(fp_hits), normal, special, data)
+
+    def scan_groups(self, raw: RawScan, names: Iterable[str]) -> set[tuple[int, int]]:
+        """(line, rule) hits of these groups' rules in the document :meth:`scan` read."""
+        out: set[tuple[int, int]] = set()
+        hits: list[tuple[int, int]] = []
+
+        def on_match(pid: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
+            hits.append((to, pid))
+
+        callback: Callable[..., None] = on_match
+        for name in names:
+            group = self.groups.get(name)
+            if group is None:
+                continue
+            db, lits = group
+            hits.clear()
+            db.scan(raw.data, match_event_handler=callback, scratch=self._scratch(name))
+            if hits:
+                out |= _resolve(raw.data, hits, lits.lengths, lits.outcomes)[0]
+        return out
 
 
-Outcome = tuple[tuple[int, ...], tuple[int, ...]]
+def _resolve(
+    data: bytes,
+    hits: list[tuple[int, int]],
+    lengths: list[int | None],
+    outcomes: list[tuple[Outcome, ...]],
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(line, rule) and (line, fingerprint) pairs from (end offset, pattern) hits."""
+    hits.sort()
+    rule_hits: set[tuple[int, int]] = set()
+    fp_hits: set[tuple[int, int]] = set()
+    line, previous, last = 0, 0, len(data) - 1
+    count = data.count
+    for end, pid in hits:
+        if end != previous:  # several literals may end at one place
+            line += count(b"\n", previous, end)
+            previous = end
+        length = lengths[pid]
+        if length is None:
+            where = 0
+        else:
+            # which of the four outcomes: the hit starts a line (2), ends one (1)
+            start = end - length
+            where = (2 if start == 0 or data[start - 1] == 10 else 0) + (
+                1 if end > last or data[end] == 10 else 0
+            )
+        rules, fingerprints = outcomes[pid][where]
+        for target in rules:
+            rule_hits.add((line, target))
+        for target in fingerprints:
+            fp_hits.add((line, target))
+    return rule_hits, fp_hits
 
 
 def _outcomes(groups: tuple[tuple[int, tuple[int, ...]], ...]) -> tuple[Outcome, ...]:
@@ -326,41 +419,51 @@ def _outcomes(groups: tuple[tuple[int, tuple[int, ...]], ...]) -> tuple[Outcome,
     return tuple(out)
 
 
-def _database_key(expressions: list[bytes], flags: list[int]) -> str:
-    """Names a database by everything that decides its bytes: the library, the CPU
-    family and every expression with its flags."""
+Spec = tuple[list[bytes], list[int]]  # one database's expressions and their flags
+
+
+def _database_key(specs: list[Spec]) -> str:
+    """Names a bundle of databases by everything that decides its bytes: the library,
+    the CPU family and every expression with its flags."""
     h = hashlib.sha256()
     h.update(f"{hyperscan.__version__}|{platform.machine()}|block\n".encode())
-    for expression, flag in zip(expressions, flags, strict=True):
-        h.update(f"{flag}:{len(expression)}:".encode() + expression)
+    for expressions, flags in specs:
+        h.update(f"db {len(expressions)}\n".encode())
+        for expression, flag in zip(expressions, flags, strict=True):
+            h.update(f"{flag}:{len(expression)}:".encode() + expression)
     return h.hexdigest()[:40]
 
 
-def _database(expressions: list[bytes], flags: list[int]) -> Any:
-    """The compiled database, from the cache when an earlier process built the same one.
+def _databases(specs: list[Spec]) -> list[Any]:
+    """The compiled databases, from the cache when an earlier process built the same.
 
     Compiling all literals and gates takes seconds, and every corpus worker and every
-    ``clean`` run would pay it again. A cached file carries a SHA-256 of its payload;
-    one that is unreadable, corrupt or from another Hyperscan build is rebuilt and
-    replaced. A cache that cannot be written (read-only home) is skipped silently.
+    ``clean`` run would pay it again. One cache file holds a scanner's databases and a
+    SHA-256 of its payload; one that is unreadable, corrupt or from another Hyperscan
+    build is rebuilt and replaced. A cache that cannot be written (read-only home) is
+    skipped silently.
     """
     folder = cache_dir()
-    path = folder / f"hs-{_database_key(expressions, flags)}.db" if folder else None
+    path = folder / f"hs-{_database_key(specs)}.db" if folder else None
     if path is not None:
-        db = _load(path)
-        if db is not None:
-            return db
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    db.compile(
-        expressions=expressions,
-        ids=list(range(len(expressions))),
-        elements=len(expressions),
-        flags=flags,
-    )
+        dbs = _load(path, len(specs))
+        if dbs is not None:
+            return dbs
+    dbs = []
+    for expressions, flags in specs:
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        db.compile(
+            expressions=expressions,
+            ids=list(range(len(expressions))),
+            elements=len(expressions),
+            flags=flags,
+        )
+        dbs.append(db)
     if path is not None:
-        _store(path, hyperscan.dumpb(db))
+        blobs = [hyperscan.dumpb(db) for db in dbs]
+        _store(path, b"".join(len(b).to_bytes(8, "big") + b for b in blobs))
         _prune(path.parent)
-    return db
+    return dbs
 
 
 #: Databases kept in the cache; rule edits make new ones, the least recently used go.
@@ -376,7 +479,7 @@ def _prune(folder: Path) -> None:
         return
 
 
-def _load(path: Path) -> Any:
+def _load(path: Path, count: int) -> list[Any] | None:
     try:
         data = path.read_bytes()
     except OSError:
@@ -384,13 +487,19 @@ def _load(path: Path) -> Any:
     digest, payload = data[:32], data[32:]
     if len(data) <= 32 or hashlib.sha256(payload).digest() != digest:
         return None
+    dbs, at = [], 0
     try:
-        db = hyperscan.loadb(payload, hyperscan.HS_MODE_BLOCK)
+        while at < len(payload):
+            size = int.from_bytes(payload[at : at + 8], "big")
+            dbs.append(hyperscan.loadb(payload[at + 8 : at + 8 + size], hyperscan.HS_MODE_BLOCK))
+            at += 8 + size
     except Exception:  # another build's format, or damaged in a way the hash missed
+        return None
+    if len(dbs) != count:
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: pruning keeps it
-    return db
+    return dbs
 
 
 def _store(path: Path, payload: bytes) -> None:

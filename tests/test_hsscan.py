@@ -22,6 +22,7 @@ pytestmark = pytest.mark.skipif(not hsscan.AVAILABLE, reason="hyperscan is not i
 RULES = RuleSet.load(env=False)
 ACCELERATED = Cleaner(RULES, accelerate=True)
 PYTHON = Cleaner(RULES, accelerate=False)
+_GROUPED = ACCELERATED._scanner()
 EXAMPLE_LINES = sorted(
     {line for ex in RULES.examples for line in ex.input.split("\n") if line.strip()}
 )
@@ -63,6 +64,14 @@ def test_gates_and_hits_match_the_python_path(doc: str) -> None:
     assert rescan(index, bodies, special, raw.rule_hits, raw.fp_hits) == (rule_hits, fp_hits)
     if not special:
         assert (raw.rule_hits, raw.fp_hits) == (rule_hits, fp_hits)
+    # the engine's scanner keeps the publisher packs' literals apart: together, its scans
+    # find what one database over every literal finds
+    grouped = _GROUPED.scan(doc)
+    assert grouped is not None and grouped.fp_hits == raw.fp_hits
+    shared = {r.index for r in index.rules if r.rule.pack == "common"}
+    assert {r for _, r in grouped.rule_hits} <= shared
+    everything = _GROUPED.scan_groups(grouped, _GROUPED.groups).union(grouped.rule_hits)
+    assert sorted(everything) == raw.rule_hits
 
 
 def test_normal_text_in_other_scripts_keeps_the_hyperscan_hits(
@@ -175,6 +184,24 @@ def test_database_is_cached_and_reused(tmp_path: Path, monkeypatch: pytest.Monke
     other = hsscan.HyperscanScanner({("comments", 2): (0,)}, CONTROL_CHARACTERS)
     assert len(list(tmp_path.glob("hs-*.db"))) == 2  # other literals: another database
     assert other.scan("Comments").rule_hits == [(0, 0)]  # type: ignore[union-attr]
+
+
+def test_group_literals_are_scanned_for_the_groups_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    targets = {**TINY, ("more", 0): (2, 0)}
+    scanner = hsscan.HyperscanScanner(targets, CONTROL_CHARACTERS, {1: "acme", 2: "acme"})
+    raw = scanner.scan(DOC)
+    assert raw is not None and raw.rule_hits == [(1, 0)]  # rule 0 is in no group
+    assert scanner.scan_groups(raw, ["acme"]) == {(1, 2), (2, 1)}
+    assert scanner.scan_groups(raw, ["other", "common"]) == set()
+    # one cache file holds all of a scanner's databases, and loading it gives the same
+    assert len(list(tmp_path.glob("hs-*.db"))) == 1
+    again = hsscan.HyperscanScanner(targets, CONTROL_CHARACTERS, {1: "acme", 2: "acme"})
+    assert len(list(tmp_path.glob("hs-*.db"))) == 1
+    raw = again.scan(DOC)
+    assert raw is not None and again.scan_groups(raw, ["acme"]) == {(1, 2), (2, 1)}
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "foreign"])
