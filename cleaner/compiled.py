@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -267,7 +267,18 @@ class CompiledIndex:
         )
         self.unfiltered_fingerprints = [f for f in self.fingerprints if f.literals is None]
         self.literal_targets = self._literal_targets()
-        self.automaton, self.starts = self._build_automata()
+        kinds = {pack.id: pack.kind for pack in ruleset.packs}
+        #: rule index -> its pack, for the rules of packs that apply to some documents
+        #: only (not the shared ones): their literals are looked for once the document's
+        #: packs are known, so that a hundred packs' words do not hit on every document
+        self.groups = {r.index: r.rule.pack for r in self.rules if kinds[r.rule.pack] != "shared"}
+        base, by_group = split_targets(self.literal_targets, self.groups)
+        #: Aho-Corasick automata by group (None: fingerprints and the shared packs' rules)
+        self.automata = {None: _automata(base)} | {
+            name: _automata(targets) for name, targets in by_group.items()
+        }
+        #: all literals in one, for a line scanned again after a strip changed it
+        self.every = _automata(self.literal_targets)
         #: (rule index, line) -> whether the rule fires there, for short lines (see
         #: :data:`VERDICT_KEY`): a corpus repeats its boilerplate lines thousands of times.
         self.verdicts: dict[tuple[int, str], bool] = {}
@@ -329,56 +340,96 @@ class CompiledIndex:
                 targets.setdefault((lit, f.anchor), []).append(-1 - f.index)
         return {key: tuple(ids) for key, ids in targets.items()}
 
-    def _build_automata(self) -> tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None]:
-        """An Aho-Corasick automaton for literals that may sit anywhere or must end the
-        line, and a trie of those that must start it (or be all of it): short ones such
-        as "by" or "on " occur all over a text, but only line starts need looking up."""
-        anywhere: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
-        starting: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
-        for (lit, anchor), ids in self.literal_targets.items():
-            where = starting if anchor in (LINE_START, WHOLE_LINE) else anywhere
-            where.setdefault(lit, []).append((anchor, ids))
-        automaton = starts = None
-        if anywhere:
-            automaton = ahocorasick.Automaton()
-            for lit, groups in anywhere.items():
-                automaton.add_word(lit, (len(lit), tuple(groups)))
-            automaton.make_automaton()
-        if starting:
-            starts = ahocorasick.Automaton()  # used as a trie: no make_automaton
-            for lit, groups in starting.items():
-                starts.add_word(lit, tuple(groups))
-        return automaton, starts
-
-    def scan(self, folded: str) -> Iterator[tuple[int, int]]:
+    def scan(
+        self, folded: str, groups: Iterable[str | None] | None = None
+    ) -> Iterator[tuple[int, int]]:
         """(line index, target) for each literal hit; target >= 0 a rule, < 0 a fingerprint.
 
-        ``folded`` is the document's lines, case-folded and joined by ``\\n``.
+        ``folded`` is the document's lines, case-folded and joined by ``\\n``. ``groups``
+        names the automata to run (None in it: the fingerprints' and shared packs'); by
+        default all of them.
         """
-        if self.automaton is not None:
-            line, previous, size = 0, 0, len(folded)
-            for end, (length, groups) in self.automaton.iter(folded):
-                line += folded.count("\n", previous, end)
-                previous = end
-                start = end - length + 1
-                starts_line = start == 0 or folded[start - 1] == "\n"
-                ends_line = end + 1 == size or folded[end + 1] == "\n"
-                for anchor, ids in groups:
-                    if anchored_ok(anchor, starts_line, ends_line):
+        if groups is None:
+            yield from _scan(folded, *self.every)
+            return
+        for name in groups:
+            pair = self.automata.get(name)
+            if pair is not None:
+                yield from _scan(folded, *pair)
+
+
+Targets = dict[tuple[str, int], tuple[int, ...]]  # (literal, anchor) -> rules, fingerprints
+Automata = tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None]
+
+
+def split_targets(
+    literal_targets: Targets, groups: dict[int, str]
+) -> tuple[Targets, dict[str, Targets]]:
+    """The targets every document needs (fingerprints, rules in no group), and by group
+    the targets only a document that the group applies to needs."""
+    base: Targets = {}
+    by_group: dict[str, dict[tuple[str, int], list[int]]] = {}
+    for key, ids in literal_targets.items():
+        everyone = tuple(t for t in ids if t < 0 or t not in groups)
+        if everyone:
+            base[key] = everyone
+        for t in ids:
+            if t >= 0 and t in groups:
+                by_group.setdefault(groups[t], {}).setdefault(key, []).append(t)
+    return base, {
+        name: {key: tuple(ids) for key, ids in targets.items()}
+        for name, targets in sorted(by_group.items())
+    }
+
+
+def _automata(literal_targets: Targets) -> Automata:
+    """An Aho-Corasick automaton for literals that may sit anywhere or must end the
+    line, and a trie of those that must start it (or be all of it): short ones such
+    as "by" or "on " occur all over a text, but only line starts need looking up."""
+    anywhere: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+    starting: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+    for (lit, anchor), ids in literal_targets.items():
+        where = starting if anchor in (LINE_START, WHOLE_LINE) else anywhere
+        where.setdefault(lit, []).append((anchor, ids))
+    automaton = starts = None
+    if anywhere:
+        automaton = ahocorasick.Automaton()
+        for lit, groups in anywhere.items():
+            automaton.add_word(lit, (len(lit), tuple(groups)))
+        automaton.make_automaton()
+    if starting:
+        starts = ahocorasick.Automaton()  # used as a trie: no make_automaton
+        for lit, groups in starting.items():
+            starts.add_word(lit, tuple(groups))
+    return automaton, starts
+
+
+def _scan(
+    folded: str, automaton: ahocorasick.Automaton | None, starts: ahocorasick.Automaton | None
+) -> Iterator[tuple[int, int]]:
+    if automaton is not None:
+        line, previous, size = 0, 0, len(folded)
+        for end, (length, groups) in automaton.iter(folded):
+            line += folded.count("\n", previous, end)
+            previous = end
+            start = end - length + 1
+            starts_line = start == 0 or folded[start - 1] == "\n"
+            ends_line = end + 1 == size or folded[end + 1] == "\n"
+            for anchor, ids in groups:
+                if anchored_ok(anchor, starts_line, ends_line):
+                    for target in ids:
+                        yield line, target
+    if starts is not None:
+        longest = starts.longest_prefix
+        get = starts.get
+        for i, text in enumerate(folded.split("\n")):
+            depth = longest(text)  # the trie path the line's start follows
+            for k in range(1, depth + 1):
+                found = get(text[:k], None)
+                if found is None:
+                    continue
+                whole = k == len(text)
+                for anchor, ids in found:
+                    if anchor == LINE_START or whole:
                         for target in ids:
-                            yield line, target
-        starts = self.starts
-        if starts is not None:
-            longest = starts.longest_prefix
-            get = starts.get
-            for i, text in enumerate(folded.split("\n")):
-                depth = longest(text)  # the trie path the line's start follows
-                for k in range(1, depth + 1):
-                    groups = get(text[:k], None)
-                    if groups is None:
-                        continue
-                    whole = k == len(text)
-                    for anchor, ids in groups:
-                        if anchor == LINE_START or whole:
-                            for target in ids:
-                                yield i, target
+                            yield i, target

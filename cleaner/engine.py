@@ -185,6 +185,7 @@ class Cleaner:
             if not opts.normalization.whitespace:
                 keys = [b.strip() for b in keys]
         scanned = raw is not None and (raw.normal or _unchanged(text, lines, keys))
+        folded: str | None = None
         if scanner is not None and raw is not None and scanned:
             byte_hits = raw
             rule_hits, fp_hits = raw.rule_hits, raw.fp_hits  # the lines that were scanned
@@ -193,7 +194,9 @@ class Cleaner:
                     index, keys, scanner.special_lines(keys), rule_hits, fp_hits
                 )
         elif opts.engine == "fast":
-            rule_hits, fp_hits = fast.scan(index, keys)
+            folded = fast.fold_lines(keys)
+            # the publisher packs' literals are looked for once the packs are known
+            rule_hits, fp_hits = fast.scan(index, keys, (None,), folded)
             byte_hits = None
         else:
             rule_hits, fp_hits = [], []
@@ -216,11 +219,15 @@ class Cleaner:
             only=opts.only,
         )
         active = index.active(tuple(p.id for p in packs), _as_date(date), language)
+        # the publisher packs' literals are scanned only for the packs that apply
         if byte_hits is not None and scanner is not None and scanner.groups:
-            # the publisher packs' literals are scanned only for the packs that apply
             more = scanner.scan_groups(byte_hits, (p.id for p in packs))
-            if more:
-                rule_hits = sorted(more.union(rule_hits))
+        elif folded is not None and index.groups:
+            more = set(fast.scan(index, keys, [p.id for p in packs], folded)[0])
+        else:
+            more = set()
+        if more:
+            rule_hits = sorted(more.union(rule_hits))
         if (
             opts.engine == "fast"
             and not active.unfiltered
@@ -373,12 +380,8 @@ def _scanner_for(ruleset: RuleSet, index: CompiledIndex) -> HyperscanScanner | N
     with _COMPILED_LOCK:
         scanner = _SCANNERS.get(ruleset.hash)
         if scanner is None:
-            kinds = {pack.id: pack.kind for pack in ruleset.packs}
-            groups = {
-                r.index: r.rule.pack for r in index.rules if kinds.get(r.rule.pack) != "shared"
-            }
             scanner = _SCANNERS[ruleset.hash] = HyperscanScanner(
-                index.literal_targets, CONTROL_CHARACTERS, groups
+                index.literal_targets, CONTROL_CHARACTERS, index.groups
             )
         return scanner
 

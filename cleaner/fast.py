@@ -31,18 +31,29 @@ from cleaner.selection import zone_lines
 
 
 def scan(
-    index: CompiledIndex, keys: Sequence[str]
+    index: CompiledIndex,
+    keys: Sequence[str],
+    groups: Iterable[str | None] | None = None,
+    folded: str | None = None,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(line, rule index) and (line, fingerprint index) literal hits, deduplicated."""
-    folded = fold("\n".join(keys))
+    """(line, rule index) and (line, fingerprint index) literal hits, deduplicated; of
+    the named groups' literals only (see :meth:`CompiledIndex.scan`) when given.
+    ``folded`` is :func:`fold_lines` of the keys, when the caller has it."""
+    if folded is None:
+        folded = fold_lines(keys)
     rule_hits: set[tuple[int, int]] = set()
     fp_hits: set[tuple[int, int]] = set()
-    for line, target in index.scan(folded):
+    for line, target in index.scan(folded, groups):
         if target >= 0:
             rule_hits.add((line, target))
         else:
             fp_hits.add((line, -1 - target))
     return sorted(rule_hits), sorted(fp_hits)
+
+
+def fold_lines(keys: Sequence[str]) -> str:
+    """The text the literal scan reads: the lines case-folded and joined."""
+    return fold("\n".join(keys))
 
 
 def rescan(

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.cache import cache_dir
+from cleaner.compiled import split_targets
 from cleaner.matchers.base import ANYWHERE, LINE_END, LINE_START, WHOLE_LINE, anchored_ok, fold
 
 hyperscan: Any
@@ -247,27 +248,6 @@ def _literals(literal_targets: dict[tuple[str, int], tuple[int, ...]]) -> _Liter
     return _Literals(expressions, flags, lengths, outcomes)
 
 
-Targets = dict[tuple[str, int], tuple[int, ...]]  # (literal, anchor) -> rules, fingerprints
-
-
-def _split(literal_targets: Targets, groups: dict[int, str]) -> tuple[Targets, dict[str, Targets]]:
-    """The targets every document needs (fingerprints, rules in no group), and by group
-    the targets only a document that the group applies to needs."""
-    base: dict[tuple[str, int], tuple[int, ...]] = {}
-    by_group: dict[str, dict[tuple[str, int], list[int]]] = {}
-    for key, ids in literal_targets.items():
-        everyone = tuple(t for t in ids if t < 0 or t not in groups)
-        if everyone:
-            base[key] = everyone
-        for t in ids:
-            if t >= 0 and t in groups:
-                by_group.setdefault(groups[t], {}).setdefault(key, []).append(t)
-    return base, {
-        name: {key: tuple(ids) for key, ids in targets.items()}
-        for name, targets in sorted(by_group.items())
-    }
-
-
 class HyperscanScanner:
     """Compiled Hyperscan databases over all literals and gates; scratch per thread.
 
@@ -288,7 +268,7 @@ class HyperscanScanner:
         if hyperscan is None:  # pragma: no cover
             raise RuntimeError("hyperscan is not installed")
         tables = fold_tables()
-        base_targets, group_targets = _split(literal_targets, groups or {})
+        base_targets, group_targets = split_targets(literal_targets, groups or {})
         base = _literals(base_targets)
         self.n_literals = len(base.expressions)
         self.lengths, self.outcomes = base.lengths, base.outcomes

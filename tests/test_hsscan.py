@@ -72,6 +72,11 @@ def test_gates_and_hits_match_the_python_path(doc: str) -> None:
     assert {r for _, r in grouped.rule_hits} <= shared
     everything = _GROUPED.scan_groups(grouped, _GROUPED.groups).union(grouped.rule_hits)
     assert sorted(everything) == raw.rule_hits
+    # and so do the Python path's automata, the shared one and the packs' ones
+    base = python_scan(index, bodies, (None,))[0]
+    assert {r for _, r in base} <= shared
+    by_pack = python_scan(index, bodies, sorted(set(index.groups.values())))[0]
+    assert sorted(set(base).union(by_pack)) == rule_hits
 
 
 def test_normal_text_in_other_scripts_keeps_the_hyperscan_hits(
