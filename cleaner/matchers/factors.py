@@ -108,8 +108,13 @@ def usable_literal(text: str, anchored: bool = False) -> bool:
 
 def _score(c: Candidate) -> tuple[int, int]:
     # A literal that must start or end the line proposes far fewer lines than its length
-    # alone suggests: count each anchor as a few characters more.
-    return min(len(t) + 3 * (a in (1, 2)) + 3 * (a in (2, 3)) for t, a in c), -len(c)
+    # alone suggests: count each anchor as a few characters more; so is a rare symbol
+    # ("©") against two common letters or digits ("19").
+    return min(_weight(t) + 4 * (a in (1, 2)) + 4 * (a in (2, 3)) for t, a in c), -len(c)
+
+
+def _weight(text: str) -> int:
+    return 4 if len(text) == 1 and not text.isascii() and text not in _COMMON_CHARS else len(text)
 
 
 def _best(candidates: list[Candidate]) -> Candidate | None:
