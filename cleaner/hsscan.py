@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.cache import cache_dir
-from cleaner.compiled import split_targets
+from cleaner.compiled import Targets, split_targets
 from cleaner.matchers.base import ANYWHERE, LINE_END, LINE_START, WHOLE_LINE, anchored_ok, fold
 
 hyperscan: Any
@@ -209,7 +209,7 @@ class _Literals:
     outcomes: list[tuple[Outcome, ...]]
 
 
-def _literals(literal_targets: dict[tuple[str, int], tuple[int, ...]]) -> _Literals:
+def _literals(literal_targets: Targets) -> _Literals:
     """Patterns for these literals.
 
     Anchored patterns compile about a hundred times slower in Hyperscan, so an ASCII
@@ -261,7 +261,7 @@ class HyperscanScanner:
 
     def __init__(
         self,
-        literal_targets: dict[tuple[str, int], tuple[int, ...]],
+        literal_targets: Targets,
         controls: str,
         groups: dict[int, str] | None = None,
     ) -> None:
