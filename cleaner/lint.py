@@ -15,16 +15,18 @@ keys. Lint adds the checks that look across rules and examples:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import regex
 
 from cleaner.errors import Problem
 from cleaner.matchers import compile_matcher
+from cleaner.matchers.base import fold
 from cleaner.matchers.factors import required_literals
 from cleaner.matchers.risk import backtracking_risks
-from cleaner.model import Pack, Rule
+from cleaner.model import Example, Pack, Rule
 from cleaner.ruleset import RuleSet
-from cleaner.selection import in_zone
+from cleaner.selection import zone_lines
 
 
 def _problem(rule: Rule | None, pack: Pack, message: str, level: str) -> Problem:
@@ -80,12 +82,44 @@ def _rule_checks(pack: Pack, fired_by: set[str], near: set[str]) -> Iterator[Pro
             )
 
 
-def _fingerprint_checks(ruleset: RuleSet, pack: Pack, zone: int) -> Iterator[Problem]:
+@dataclass(frozen=True)
+class _ExampleLines:
+    """One example's lines as fingerprints see them, worked out once for every
+    fingerprint of every pack: linting compares each of them with each example."""
+
+    pack: str
+    example: Example
+    keys: tuple[str, ...]
+    #: indexes of the non-blank lines among the first or last ``zone`` ones
+    zone: frozenset[int]
+    #: all of it case-folded: a fingerprint none of whose literals it holds cannot fire
+    folded: str
+    #: the packs the example says apply to it (its ``packs``, its ``fires`` references)
+    wanted: frozenset[str]
+
+
+def _example_lines(ruleset: RuleSet, zone: int) -> list[_ExampleLines]:
+    out = []
+    for other in ruleset.packs:
+        for ex in other.examples:
+            keys = tuple(line.strip() for line in ex.input.split("\n"))
+            zone_set = frozenset(zone_lines(keys, zone))
+            wanted = set(ex.packs) | {ref.split("/", 1)[0] for ref in ex.fires if "/" in ref}
+            out.append(
+                _ExampleLines(
+                    other.id, ex, keys, zone_set, fold("\n".join(keys)), frozenset(wanted)
+                )
+            )
+    return out
+
+
+def _fingerprint_checks(pack: Pack, examples: list[_ExampleLines]) -> Iterator[Problem]:
     for source, loc, everywhere in zip(
         pack.fingerprints, pack.fingerprint_locations, pack.anywhere_flags(), strict=True
     ):
         pattern = regex.compile(source)
-        if required_literals(r"\A(?:" + source + r")\Z") is None:
+        literals = required_literals(r"\A(?:" + source + r")\Z")
+        if literals is None:
             yield Problem(
                 pack.path,
                 loc.line,
@@ -105,31 +139,29 @@ def _fingerprint_checks(ruleset: RuleSet, pack: Pack, zone: int) -> Iterator[Pro
                 None,
                 "error",
             )
-        for other in ruleset.packs:
-            if other.id == pack.id:
+        for lines in examples:
+            ex = lines.example
+            if lines.pack == pack.id:
                 continue
-            for ex in other.examples:
-                wanted = pack.id in ex.packs or any(
-                    ref.startswith(pack.id + "/") for ref in ex.fires
+            if pack.id in lines.wanted:
+                continue
+            if literals is not None and not any(lit in lines.folded for lit in literals):
+                continue
+            hits = [
+                i
+                for i, k in enumerate(lines.keys)
+                if k and (everywhere or i in lines.zone) and pattern.fullmatch(k)
+            ]
+            if hits:
+                yield Problem(
+                    pack.path,
+                    loc.line,
+                    loc.col,
+                    f"fingerprint fires on {lines.pack} example '{ex.name}' (line "
+                    f"{hits[0] + 1}); if that is right, list '{pack.id}' in its packs:",
+                    None,
+                    "error",
                 )
-                if wanted:
-                    continue
-                keys = [line.strip() for line in ex.input.split("\n")]
-                hits = [
-                    i
-                    for i, k in enumerate(keys)
-                    if k and (everywhere or in_zone(keys, i, zone)) and pattern.fullmatch(k)
-                ]
-                if hits:
-                    yield Problem(
-                        pack.path,
-                        loc.line,
-                        loc.col,
-                        f"fingerprint fires on {other.id} example '{ex.name}' (line "
-                        f"{hits[0] + 1}); if that is right, list '{pack.id}' in its packs:",
-                        None,
-                        "error",
-                    )
 
 
 def lint(ruleset: RuleSet, packs: Iterable[str] | None = None, zone: int = 12) -> list[Problem]:
@@ -144,6 +176,7 @@ def lint(ruleset: RuleSet, packs: Iterable[str] | None = None, zone: int = 12) -
             for ref in ex.near_miss_for:
                 near.add(_full_id(ruleset, pack.id, ref))
     owners: dict[str, str] = {}
+    examples = _example_lines(ruleset, zone)
     problems: list[Problem] = list(ruleset.warnings)
     for pack in ruleset.packs:
         for domain in pack.domains:
@@ -173,7 +206,7 @@ def lint(ruleset: RuleSet, packs: Iterable[str] | None = None, zone: int = 12) -
                 )
             )
         problems += _rule_checks(pack, fired_by, near)
-        problems += _fingerprint_checks(ruleset, pack, zone)
+        problems += _fingerprint_checks(pack, examples)
     return problems
 
 

@@ -73,7 +73,7 @@ def clean(
         input=stdin,
         capture_output=True,
         env=env,
-        timeout=60,
+        timeout=180,  # a guard against hangs, not a speed test: linting all packs takes seconds
         check=False,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
