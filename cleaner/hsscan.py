@@ -53,6 +53,13 @@ AVAILABLE = hyperscan is not None
 _SCAN_LIMIT = 0x30000
 # Anchored ASCII literals this short keep their anchor inside Hyperscan.
 _SHORT = 12
+# Appended to every scanned buffer. In a database of several patterns, Hyperscan 5.4
+# (python-hyperscan 0.9) misses some matches that end in the last byte or two of the
+# buffer ("...2024)\n" against "\)$" beside other patterns; "...ad" against "ad"), which
+# the same pattern alone finds. Newlines after the text move every match of a literal away
+# from the end without adding any (a literal holds no newline, and "$" still matches
+# before the first of them); the gates that look at the end are read as of the text's end.
+PAD = b"\n" * 8
 
 
 @dataclass(frozen=True)
@@ -170,7 +177,7 @@ def gate_patterns(tables: FoldTables, controls: str) -> dict[str, str]:
         + "|[^\\x{0}-\\x{7f}][^\\x{0}-\\x{7f}]|"
         + _class("\u0152\u0153\u00c3\u00c2"),
         "cr": "\\r",
-        "blank": "\\A\\n|\\n\\n\\n|\\n\\n\\z",
+        "blank": "\\A\\n|\\n\\n\\n",  # and "ends in a blank line": see HyperscanScanner.scan
     }
 
 
@@ -190,7 +197,8 @@ class RawScan:
     #: Some line holds a character whose case folding the literal patterns cannot
     #: express (sharp s, Kelvin sign, dotted I): those lines need the Python scan.
     special: bool = False
-    #: The document's UTF-8 bytes, for the scans of the groups that apply to it.
+    #: The document's UTF-8 bytes and then :data:`PAD`, for the scans of the groups that
+    #: apply to it.
     data: bytes = b""
 
 
@@ -314,15 +322,22 @@ class HyperscanScanner:
         hits: list[tuple[int, int]] = []
         gates = [False] * len(GATES)
         first_gate = self.n_literals
+        size = len(data)
+        data += PAD
 
         def on_match(pid: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
             if pid >= first_gate:
-                gates[pid - first_gate] = True  # reported once: the gates are SINGLEMATCH
+                # reported once (the gates are SINGLEMATCH), at the earliest end: one
+                # that ends in the padding means the text itself has none
+                if to <= size:
+                    gates[pid - first_gate] = True
             else:
                 hits.append((to, pid))
 
         callback: Callable[..., None] = on_match
         self.db.scan(data, match_event_handler=callback, scratch=self._scratch())
+        if data.endswith(b"\n\n", 0, size):  # the text ends in a blank line
+            gates[GATES.index("blank")] = True
         normal, special = not any(gates[1:]), gates[0]
         if not hits:
             return RawScan([], [], normal, special, data)

@@ -209,6 +209,36 @@ def test_group_literals_are_scanned_for_the_groups_asked_for(
     assert raw is not None and again.scan_groups(raw, ["acme"]) == {(1, 2), (2, 1)}
 
 
+@pytest.mark.parametrize(
+    ("doc", "line"),
+    [
+        ("y" * 20 + ")\n", 0),  # a one-character literal before the text's last newline
+        ("Intro line.\n" + "y" * 30 + ")", 1),  # ... and at the very end
+        ("(Anna Beispiel, Max Muster, 3.5.2024)\n", 0),  # found by the property test above
+    ],
+)
+def test_hits_at_the_end_of_the_text_are_found(
+    doc: str, line: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hyperscan misses some matches in the last bytes of a buffer when its database holds
+    other patterns too; the scanner pads the text so that none falls there."""
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    targets = {(")", 3): (0,), ("zz", 0): (1,), ("ad", 0): (2,)}
+    scanner = hsscan.HyperscanScanner(targets, CONTROL_CHARACTERS, {0: "acme"})
+    raw = scanner.scan(doc)
+    assert raw is not None
+    assert scanner.scan_groups(raw, ["acme"]) == {(line, 0)}
+    assert hsscan.HyperscanScanner(targets, CONTROL_CHARACTERS).scan(doc).rule_hits == [(line, 0)]  # type: ignore[union-attr]
+    ending = hsscan.HyperscanScanner(targets, CONTROL_CHARACTERS).scan("y" * 20 + " ad")
+    assert ending is not None and ending.rule_hits == [(0, 2)]
+
+
+def test_gates_read_the_end_of_the_text_not_the_padding() -> None:
+    for doc, normal in [("One line.\n", True), ("One line.", True), ("One line.\n\n", False)]:
+        raw = _GROUPED.scan(doc)
+        assert raw is not None and raw.normal is normal, doc
+
+
 @pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "foreign"])
 def test_damaged_cache_file_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
