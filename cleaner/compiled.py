@@ -273,12 +273,13 @@ class CompiledIndex:
         #: packs are known, so that a hundred packs' words do not hit on every document
         self.groups = {r.index: r.rule.pack for r in self.rules if kinds[r.rule.pack] != "shared"}
         base, by_group = split_targets(self.literal_targets, self.groups)
-        #: Aho-Corasick automata by group (None: fingerprints and the shared packs' rules)
-        self.automata = {None: _automata(base)} | {
-            name: _automata(targets) for name, targets in by_group.items()
-        }
-        #: all literals in one, for a line scanned again after a strip changed it
-        self.every = _automata(self.literal_targets)
+        #: the literals of each Aho-Corasick automaton by group (None: fingerprints and
+        #: the shared packs' rules); an automaton is built when first scanned with, since
+        #: with Hyperscan most never are (building them all was a third of a second)
+        self._targets: dict[str | None, Targets] = {None: base}
+        self._targets.update(by_group)
+        self._automata: dict[str | None, Automata] = {}
+        self._every: Automata | None = None
         #: (rule index, line) -> whether the rule fires there, for short lines (see
         #: :data:`VERDICT_KEY`): a corpus repeats its boilerplate lines thousands of times.
         self.verdicts: dict[tuple[int, str], bool] = {}
@@ -350,12 +351,19 @@ class CompiledIndex:
         default all of them.
         """
         if groups is None:
-            yield from _scan(folded, *self.every)
+            every = self._every
+            if every is None:  # two threads may both build it: either will do
+                every = self._every = _automata(self.literal_targets)
+            yield from _scan(folded, *every)
             return
         for name in groups:
-            pair = self.automata.get(name)
-            if pair is not None:
-                yield from _scan(folded, *pair)
+            pair = self._automata.get(name)
+            if pair is None:
+                targets = self._targets.get(name)
+                if targets is None:
+                    continue
+                pair = self._automata[name] = _automata(targets)
+            yield from _scan(folded, *pair)
 
 
 Targets = dict[tuple[str, int], tuple[int, ...]]  # (literal, anchor) -> rules, fingerprints

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cleaner import datacache
 from cleaner.cache import cache_dir
 from cleaner.compiled import Targets, split_targets
 from cleaner.matchers.base import ANYWHERE, LINE_END, LINE_START, WHOLE_LINE, anchored_ok, fold
@@ -256,6 +257,76 @@ def _literals(literal_targets: Targets) -> _Literals:
     return _Literals(expressions, flags, lengths, outcomes)
 
 
+Prepared = tuple[_Literals, list[bytes], dict[str, _Literals], str]
+_PREPARED = "hs-patterns-"
+
+
+def _prepared(literal_targets: Targets, controls: str, groups: dict[int, str]) -> Prepared:
+    """The patterns of the shared database, its gates, the patterns of each group's
+    database and the characters of the "special" gate; read from the cache folder when
+    an earlier process prepared the same (:mod:`cleaner.datacache`). Writing out the
+    patterns of every literal (case variants, the Unicode folding tables) took a second
+    or more of every process's start, though the compiled databases themselves were
+    already kept."""
+    code = datacache.code_digest()
+    key = ""
+    if code:
+        h = hashlib.sha256(f"{code}\0{hyperscan.__version__}\0{controls}\0".encode())
+        h.update(repr(list(literal_targets.items())).encode("utf-8", "surrogatepass"))
+        h.update(repr(sorted(groups.items())).encode())
+        key = h.hexdigest()[:32]
+    kept = _from_plain(datacache.read(_PREPARED, key, {}))
+    if kept is not None:
+        return kept
+    tables = fold_tables()
+    base_targets, group_targets = split_targets(literal_targets, groups)
+    base = _literals(base_targets)
+    gates = [p.encode("utf-8") for p in gate_patterns(tables, controls).values()]
+    in_groups = {name: _literals(targets) for name, targets in group_targets.items()}
+    special = "".join(tables.special)
+    plain = (
+        _plain(base),
+        gates,
+        [(name, _plain(lits)) for name, lits in in_groups.items()],
+        special,
+    )
+    datacache.write(_PREPARED, key, plain)
+    return base, gates, in_groups, special
+
+
+def _plain(lits: _Literals) -> tuple[Any, ...]:
+    return (lits.expressions, lits.flags, lits.lengths, lits.outcomes)
+
+
+def _from_plain(found: Any) -> Prepared | None:
+    """A kept preparation, or None when it does not have the shape of one."""
+    try:
+        base, gates, groups, special = found
+        literals = [_Literals(*_checked(p)) for p in (base, *(lits for _, lits in groups))]
+        names = [name for name, _ in groups]
+        if not (
+            isinstance(special, str)
+            and all(isinstance(g, bytes) for g in gates)
+            and all(isinstance(n, str) for n in names)
+        ):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return literals[0], list(gates), dict(zip(names, literals[1:], strict=True)), special
+
+
+def _checked(plain: Any) -> tuple[list[bytes], list[int], list[int | None], list[Any]]:
+    expressions, flags, lengths, outcomes = plain
+    n = len(expressions)
+    if not (
+        len(flags) == len(lengths) == len(outcomes) == n
+        and all(isinstance(e, bytes) for e in expressions)
+        and all(isinstance(f, int) for f in flags)
+    ):
+        raise ValueError("not a preparation")
+    return list(expressions), list(flags), list(lengths), list(outcomes)
+
+
 class HyperscanScanner:
     """Compiled Hyperscan databases over all literals and gates; scratch per thread.
 
@@ -275,16 +346,12 @@ class HyperscanScanner:
     ) -> None:
         if hyperscan is None:  # pragma: no cover
             raise RuntimeError("hyperscan is not installed")
-        tables = fold_tables()
-        base_targets, group_targets = split_targets(literal_targets, groups or {})
-        base = _literals(base_targets)
+        base, gates, in_groups, special = _prepared(literal_targets, controls, groups or {})
         self.n_literals = len(base.expressions)
         self.lengths, self.outcomes = base.lengths, base.outcomes
         gate_flags = (
             hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_MULTILINE
         )
-        gates = [p.encode("utf-8") for p in gate_patterns(tables, controls).values()]
-        in_groups = {name: _literals(targets) for name, targets in group_targets.items()}
         databases = _databases(
             [(base.expressions + gates, base.flags + [gate_flags] * len(gates))]
             + [(lits.expressions, lits.flags) for lits in in_groups.values()]
@@ -294,7 +361,7 @@ class HyperscanScanner:
             name: (db, lits)
             for (name, lits), db in zip(in_groups.items(), databases[1:], strict=True)
         }
-        self._special = re.compile("[" + "".join(map(re.escape, tables.special)) + "]")
+        self._special = re.compile("[" + "".join(map(re.escape, special)) + "]")
         self._local = threading.local()
 
     def _scratch(self, name: str = "") -> Any:

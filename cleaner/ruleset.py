@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from cleaner import packcache
 from cleaner.errors import InputError, Problem, RuleLoadError, UnknownPublisherError
 from cleaner.loader import pack_id_of, parse_pack
 from cleaner.model import Example, Location, Pack, PackSource, Rule
@@ -147,6 +148,10 @@ class RuleSet:
         packs: list[Pack] = []
         latest = {pack_id_of(s.path): s for s in sources}  # a later pack with an id wins
         sources = [s for s in sources if latest[pack_id_of(s.path)] is s]
+        key = packcache.cache_key(sources)
+        kept = packcache.load(key)
+        if kept is not None:
+            return cls(kept[0], tuple(sources), _hash(sources), kept[1])
         for source in sources:
             pack, found = parse_pack(source)
             problems += found
@@ -156,12 +161,9 @@ class RuleSet:
         errors = [p for p in problems if p.level == "error"]
         if errors:
             raise RuleLoadError(errors)
-        return cls(
-            tuple(packs),
-            tuple(sources),
-            _hash(sources),
-            tuple(p for p in problems if p.level != "error"),
-        )
+        warnings = tuple(p for p in problems if p.level != "error")
+        packcache.store(key, packs, warnings)
+        return cls(tuple(packs), tuple(sources), _hash(sources), warnings)
 
     @classmethod
     def load(

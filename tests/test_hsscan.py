@@ -209,6 +209,44 @@ def test_group_literals_are_scanned_for_the_groups_asked_for(
     assert raw is not None and again.scan_groups(raw, ["acme"]) == {(1, 2), (2, 1)}
 
 
+@pytest.mark.parametrize("damage", ["none", "cut", "forged", "shape"])
+def test_prepared_patterns_are_kept_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    """Writing out every literal's pattern is kept like the databases: a second scanner
+    reads it back (no pattern written again) and finds the same; a damaged or forged
+    file is prepared again."""
+    import pickle
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    targets = {**TINY, ("caf\u00e9 ", 0): (2,), ("gr\u00fc\u00dfe", 1): (3,)}
+    groups = {2: "acme", 3: "acme"}
+    doc = DOC + "\nCAF\u00c9 au lait\nGr\u00fc\u00dfe aus Kiel"
+    first = hsscan.HyperscanScanner(targets, CONTROL_CHARACTERS, groups)
+    (kept,) = tmp_path.glob("hs-patterns-*.pickle")
+    if damage == "cut":
+        kept.write_bytes(kept.read_bytes()[:-20])
+    elif damage == "forged":
+        kept.write_bytes(pickle.dumps(print))
+    elif damage == "shape":
+        kept.write_bytes(pickle.dumps(([b"x"], [], {}, "")))
+    real = hsscan._literals
+    if damage == "none":
+
+        def fail(*args: object) -> object:
+            raise AssertionError("patterns written again")
+
+        monkeypatch.setattr(hsscan, "_literals", fail)
+    else:
+        monkeypatch.setattr(hsscan, "_literals", real)
+    second = hsscan.HyperscanScanner(targets, CONTROL_CHARACTERS, groups)
+    for scanner in (first, second):
+        raw = scanner.scan(doc)
+        assert raw is not None and raw.rule_hits == [(1, 0), (2, 1)]
+        assert scanner.scan_groups(raw, ["acme"]) == {(3, 2), (4, 3)}
+        assert scanner.special_lines(["Gro\u00dfe", "plain"]) == [0]
+
+
 @pytest.mark.parametrize(
     ("doc", "line"),
     [

@@ -8,6 +8,8 @@ from typing import Protocol
 
 import regex
 
+from cleaner.patterncache import compile_pattern
+
 
 def fold(text: str) -> str:
     """Case-fold for the prefilter, on both the literals and the scanned text.
@@ -54,7 +56,7 @@ class LazyPattern:
         """The compiled pattern (raises ``regex.error`` if the text is not a pattern)."""
         compiled = self._compiled
         if compiled is None:  # two threads may both compile: either result will do
-            compiled = self._compiled = regex.compile(self.pattern, self.flags)
+            compiled = self._compiled = compile_pattern(self.pattern, self.flags)
         return compiled
 
     def search(self, string: str, *, timeout: float | None = None) -> regex.Match[str] | None:
