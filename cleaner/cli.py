@@ -47,7 +47,7 @@ EXIT_CODES = {
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
 }
 
-SUBCOMMANDS = ("rules", "bench")
+SUBCOMMANDS = ("rules", "bench", "cache")
 
 MAIN_EPILOG = f"""\
 examples:
@@ -59,8 +59,9 @@ examples:
   clean --publisher benzinga article.txt
   clean rules list                        the packs, their domains and rule counts
   clean rules test my-packs/              run pack examples (exit 1 on a failure)
+  clean cache warm                        compile everything now (a container build)
 
-subcommands (reserved first words): rules, bench
+subcommands (reserved first words): rules, bench, cache
 user packs: --rules DIR (repeatable) or {ENV_VAR}=DIR{os.pathsep}DIR
 exit codes: {"; ".join(f"{k} {v}" for k, v in EXIT_CODES.items())}
 """
@@ -863,6 +864,49 @@ def _rules_lint(rules: RuleSet, only: set[str] | None, strict: bool) -> int:
 
 
 # -- entry point -------------------------------------------------------------------------------
+def _run_cache(argv: Sequence[str]) -> int:
+    """``clean cache [info|clear|warm]``: see :mod:`cleaner.cachecmd`."""
+    from cleaner import cachecmd
+    from cleaner.cache import CACHE_ENV, cache_dir
+
+    p = _Parser(
+        prog="clean cache",
+        description="What boilerclean keeps between runs (compiled databases and "
+        f"patterns, parsed packs), in the folder {CACHE_ENV} names (off: none).",
+    )
+    sub = p.add_subparsers(dest="action", metavar="ACTION")
+    sub.add_parser("info", help="the folder and what it holds (the default)")
+    sub.add_parser("clear", help="remove boilerclean's files from the folder")
+    sub.add_parser(
+        "warm",
+        parents=[_rule_options()],
+        help="load the packs and compile every pattern and the Hyperscan database now",
+    )
+    args = p.parse_args(argv)
+    folder = cache_dir()
+    if folder is None:
+        print(f"cache: off ({CACHE_ENV}=off, or no home folder); nothing is kept")
+        return EXIT_OK
+    if args.action == "clear":
+        removed, freed = cachecmd.clear(folder)
+        print(f"cache: {folder}: removed {removed} file(s), {freed / 1e6:.1f} MB")
+        return EXIT_OK
+    if args.action == "warm":
+        done = cachecmd.warm(tuple(args.rules), builtin=not args.no_builtin)
+        hs = "built" if done.hyperscan else "not used (not installed or switched off)"
+        print(
+            f"cache: {folder}: {done.packs} packs loaded, {done.patterns:,} patterns "
+            f"compiled, Hyperscan database {hs}, in {done.seconds:.1f} s"
+        )
+    kinds = cachecmd.report(folder)
+    print(f"cache: {folder}")
+    for k in kinds:
+        print(f"  {k.files:4d} file(s) {k.size / 1e6:8.1f} MB  {k.what} ({k.glob})")
+    total = sum(k.size for k in kinds)
+    print(f"  {sum(k.files for k in kinds):4d} file(s) {total / 1e6:8.1f} MB  in all")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (the console script exits with it)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -873,6 +917,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cleaner.bench import main as bench_main
 
             return bench_main(args[1:])
+        if args and args[0] == "cache":
+            return _run_cache(args[1:])
         return _run_clean(args)
     except RuleLoadError as exc:
         print(str(exc), file=sys.stderr)
