@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,18 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 def _no_user_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's BOILERCLEAN_RULES must not leak into the suite."""
     monkeypatch.delenv("BOILERCLEAN_RULES", raising=False)
+
+
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A cache folder of the test's own, with no compiled pattern read yet (as in a new
+    process), instead of the run's shared one."""
+    from cleaner import cache, patterncache
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    patterncache.forget()
+    yield tmp_path / "cache"
+    patterncache.forget()
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,4 @@
-"""Small shared fixtures for the property and corpus tests: a one-rule pack and the
-hypothesis budget."""
+"""Small shared fixtures: one-rule packs and the hypothesis budget."""
 
 from __future__ import annotations
 
@@ -20,6 +19,31 @@ rules:
     prefix: "Now Read:"
     category: related-link
     why: cross-promo lines
+"""
+
+#: a pack with a fingerprint, a guarded regex rule with a start date and its examples,
+#: for the tests of what is kept on disk between runs
+HARBOUR_PACK = """\
+publisher: Harbour Gazette
+domains: [harbour.example]
+fingerprints:
+  - '© \\d{4} Harbour Gazette Ltd\\.'
+rules:
+  - id: tide-table
+    regex: '^Tide table for (?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$'
+    category: related-link
+    why: the tide-table link under every notice
+    unless: 'said'
+    valid_from: 2024-01-01
+examples:
+  - name: link-goes
+    input: "Boats left at dawn.\\nTide table for Monday"
+    expected: "Boats left at dawn."
+    fires: [tide-table]
+  - name: prose-stays
+    input: "The tide table for Monday was wrong, the harbour master said."
+    unchanged: true
+    near_miss_for: [tide-table]
 """
 
 

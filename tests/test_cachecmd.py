@@ -5,56 +5,30 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import HARBOUR_PACK
 
 from cleaner import Cleaner, cache, patterncache
 from cleaner.cli import main
-
-PACK = """\
-publisher: Harbour Gazette
-domains: [harbour.example]
-fingerprints:
-  - '© \\d{4} Harbour Gazette Ltd\\.'
-rules:
-  - id: tide-table
-    regex: '^Tide table for (?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$'
-    category: related-link
-    why: the tide-table link under every notice
-    unless: 'said'
-examples:
-  - name: link-goes
-    input: "Boats left at dawn.\\nTide table for Monday"
-    expected: "Boats left at dawn."
-    fires: [tide-table]
-  - name: prose-stays
-    input: "The tide table for Monday was wrong, the harbour master said."
-    unchanged: true
-    near_miss_for: [tide-table]
-"""
-
-
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
-    patterncache.forget()
-    yield tmp_path / "cache"
-    patterncache.forget()
 
 
 @pytest.fixture
 def packs(tmp_path: Path) -> Path:
     d = tmp_path / "packs"
     d.mkdir()
-    (d / "harbour.yaml").write_text(PACK, encoding="utf-8")
+    (d / "harbour.yaml").write_text(HARBOUR_PACK, encoding="utf-8")
     return d
 
 
 def test_warm_fills_the_folder_so_that_nothing_is_compiled_again(
-    folder: Path, packs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    cache_folder: Path,
+    packs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["cache", "warm", "--no-builtin", "--rules", str(packs)]) == 0
     out = capsys.readouterr().out
     assert "1 packs loaded" in out and "patterns compiled" in out
-    assert list(folder.glob("packs-*.pickle")) and list(folder.glob("compiled-*.bin"))
+    assert list(cache_folder.glob("packs-*.pickle")) and list(cache_folder.glob("compiled-*.bin"))
     patterncache.forget()  # a new process
 
     def fail(*args: object) -> None:
@@ -67,18 +41,18 @@ def test_warm_fills_the_folder_so_that_nothing_is_compiled_again(
 
 
 def test_info_lists_each_kind_and_clear_leaves_other_files(
-    folder: Path, packs: Path, capsys: pytest.CaptureFixture[str]
+    cache_folder: Path, packs: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["cache", "warm", "--no-builtin", "--rules", str(packs)]) == 0
-    (folder / "notes.txt").write_text("not ours", encoding="utf-8")
+    (cache_folder / "notes.txt").write_text("not ours", encoding="utf-8")
     capsys.readouterr()
     assert main(["cache"]) == 0
     info = capsys.readouterr().out
-    assert str(folder) in info
+    assert str(cache_folder) in info
     assert "parsed packs (packs-*.pickle)" in info and "compiled patterns" in info
     assert main(["cache", "clear"]) == 0
     assert "removed" in capsys.readouterr().out
-    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    assert [p.name for p in cache_folder.iterdir()] == ["notes.txt"]
     assert main(["cache", "info"]) == 0
     assert "   0 file(s)      0.0 MB  in all" in capsys.readouterr().out
 

@@ -7,39 +7,14 @@ import pickle
 from pathlib import Path
 
 import pytest
+from support import HARBOUR_PACK
 
 from cleaner import Cleaner, RuleSet, cache, datacache, packcache, ruleset
 from cleaner.errors import RuleLoadError
 from cleaner.model import PackSource
 
-PACK = """\
-publisher: Harbour Gazette
-domains: [harbour.example]
-rules:
-  - id: tide-table
-    prefix: 'Tide table for'
-    category: related-link
-    why: the tide-table link under every notice
-    valid_from: 2024-01-01
-examples:
-  - name: link-goes
-    input: "Boats left at dawn.\\nTide table for Monday"
-    expected: "Boats left at dawn."
-    fires: [tide-table]
-  - name: prose-stays
-    input: "The tide table for Monday was wrong, the harbour master said."
-    unchanged: true
-    near_miss_for: [tide-table]
-"""
 
-
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
-    return tmp_path / "cache"
-
-
-def _sources(text: str = PACK) -> list[PackSource]:
+def _sources(text: str = HARBOUR_PACK) -> list[PackSource]:
     return [PackSource("harbour.yaml", text, "user")]
 
 
@@ -51,10 +26,10 @@ def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_next_load_reads_the_parse_back_instead_of_parsing(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = RuleSet.from_sources(_sources())
-    assert len(list(folder.glob("packs-*.pickle"))) == 1
+    assert len(list(cache_folder.glob("packs-*.pickle"))) == 1
     _no_parsing(monkeypatch)
     again = RuleSet.from_sources(_sources())
     assert again.packs == first.packs
@@ -81,31 +56,29 @@ def test_the_builtin_packs_come_back_equal_and_clean_alike(
 
 
 def test_an_edited_pack_or_another_path_is_parsed_again(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     RuleSet.from_sources(_sources())
-    edited = PACK.replace("Tide table for", "Tide tables for").replace(
-        "Tide table for Monday", "Tide tables for Monday"
-    )
+    edited = HARBOUR_PACK.replace("Tide table for", "Tide tables for")
     assert packcache.cache_key(_sources(edited)) != packcache.cache_key(_sources())
-    moved = [PackSource("elsewhere/harbour.yaml", PACK, "user")]
+    moved = [PackSource("elsewhere/harbour.yaml", HARBOUR_PACK, "user")]
     assert packcache.cache_key(moved) != packcache.cache_key(_sources())
     rs = RuleSet.from_sources(_sources(edited))
-    assert rs.rule("harbour/tide-table").matcher.patterns == ("Tide tables for",)
-    assert len(list(folder.glob("packs-*.pickle"))) == 2
+    assert rs.rule("harbour/tide-table").matcher.patterns[0].startswith("^Tide tables for")
+    assert len(list(cache_folder.glob("packs-*.pickle"))) == 2
 
 
-def test_a_pack_with_errors_is_never_kept(folder: Path) -> None:
-    bad = PACK.replace("category: related-link", "category: no-such-category")
+def test_a_pack_with_errors_is_never_kept(cache_folder: Path) -> None:
+    bad = HARBOUR_PACK.replace("category: related-link", "category: no-such-category")
     for _ in range(2):  # reported both times: nothing vouches for it
         with pytest.raises(RuleLoadError, match=r"harbour\.yaml"):
             RuleSet.from_sources(_sources(bad))
-    assert not list(folder.glob("packs-*.pickle"))
+    assert not list(cache_folder.glob("packs-*.pickle"))
 
 
-def test_a_damaged_file_only_means_parsing_again(folder: Path) -> None:
+def test_a_damaged_file_only_means_parsing_again(cache_folder: Path) -> None:
     RuleSet.from_sources(_sources())
-    (kept,) = folder.glob("packs-*.pickle")
+    (kept,) = cache_folder.glob("packs-*.pickle")
     kept.write_bytes(kept.read_bytes()[:100])
     rs = RuleSet.from_sources(_sources())
     assert rs.pack("harbour").rules[0].id == "harbour/tide-table"
@@ -124,10 +97,10 @@ class _Boom:
     ],
 )
 def test_a_forged_file_builds_nothing_but_data(
-    folder: Path, payload: object, capsys: pytest.CaptureFixture[str]
+    cache_folder: Path, payload: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
     RuleSet.from_sources(_sources())
-    (kept,) = folder.glob("packs-*.pickle")
+    (kept,) = cache_folder.glob("packs-*.pickle")
     kept.write_bytes(pickle.dumps(payload))
     rs = RuleSet.from_sources(_sources())
     assert "ran code" not in capsys.readouterr().out
@@ -145,10 +118,12 @@ def test_with_the_cache_off_nothing_is_written(
     assert not list(tmp_path.rglob("packs-*.pickle"))
 
 
-def test_only_the_newest_files_are_kept(folder: Path) -> None:
+def test_only_the_newest_files_are_kept(cache_folder: Path) -> None:
     for n in range(datacache.KEEP_FILES + 3):
-        RuleSet.from_sources(_sources(PACK.replace("harbour.example", f"harbour{n}.example")))
-    assert len(list(folder.glob("packs-*.pickle"))) == datacache.KEEP_FILES
+        RuleSet.from_sources(
+            _sources(HARBOUR_PACK.replace("harbour.example", f"harbour{n}.example"))
+        )
+    assert len(list(cache_folder.glob("packs-*.pickle"))) == datacache.KEEP_FILES
 
 
 def test_a_folder_that_cannot_be_written_is_skipped(

@@ -17,14 +17,6 @@ from cleaner.matchers.base import LazyPattern
 CASELESS = regex.IGNORECASE | regex.FULLCASE
 
 
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
-    patterncache.forget()
-    yield tmp_path / "cache"
-    patterncache.forget()
-
-
 def _no_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
     def fail(*args: object) -> None:
         raise AssertionError(f"{args[0]!r} compiled again")
@@ -32,13 +24,13 @@ def _no_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(patterncache.regex, "compile", fail)
 
 
-def _file(folder: Path) -> Path:
-    (found,) = folder.glob("compiled-*.bin")
+def _file(cache_folder: Path) -> Path:
+    (found,) = cache_folder.glob("compiled-*.bin")
     return found
 
 
 def test_a_new_process_reads_the_compiled_pattern_back(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = patterncache.compile_pattern(r"^Photo: (?:\w+ ){0,3}\w+$", CASELESS)
     plain = patterncache.compile_pattern(r"\bStrasse\b")
@@ -54,7 +46,7 @@ def test_a_new_process_reads_the_compiled_pattern_back(
 
 
 def test_lazy_patterns_compile_through_the_cache(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert LazyPattern(r"^Now Read:", CASELESS).search("NOW READ: more")
     patterncache.forget()
@@ -62,7 +54,7 @@ def test_lazy_patterns_compile_through_the_cache(
     assert LazyPattern(r"^Now Read:", CASELESS).search("now read: more")
 
 
-def test_builtin_patterns_come_back_the_same(folder: Path) -> None:
+def test_builtin_patterns_come_back_the_same(cache_folder: Path) -> None:
     patterns = sorted(
         {
             p
@@ -83,11 +75,11 @@ def test_builtin_patterns_come_back_the_same(folder: Path) -> None:
         assert [bool(got.search(x)) for x in lines] == [bool(want.search(x)) for x in lines]
 
 
-def test_a_bad_pattern_raises_and_is_never_kept(folder: Path) -> None:
+def test_a_bad_pattern_raises_and_is_never_kept(cache_folder: Path) -> None:
     for _ in range(2):
         with pytest.raises(regex.error):
             patterncache.compile_pattern("(unclosed")
-    assert not list(folder.glob("compiled-*.bin"))
+    assert not list(cache_folder.glob("compiled-*.bin"))
 
 
 def _record(payload: bytes) -> bytes:
@@ -101,11 +93,11 @@ class _Boom:
 
 @pytest.mark.parametrize("damage", ["flip", "cut", "forged", "wrong-pattern"])
 def test_a_damaged_or_forged_record_is_compiled_again(
-    folder: Path, damage: str, capsys: pytest.CaptureFixture[str]
+    cache_folder: Path, damage: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     patterncache.compile_pattern("first kept")
     patterncache.compile_pattern("second kept")
-    path = _file(folder)
+    path = _file(cache_folder)
     data = path.read_bytes()
     if damage == "flip":
         data = data[:-3] + bytes([data[-3] ^ 0xFF]) + data[-2:]
@@ -126,13 +118,15 @@ def test_a_damaged_or_forged_record_is_compiled_again(
     assert "ran code" not in capsys.readouterr().out
 
 
-def test_an_oversized_file_is_started_afresh(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_oversized_file_is_started_afresh(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     patterncache.compile_pattern("kept once")
-    size = _file(folder).stat().st_size
+    size = _file(cache_folder).stat().st_size
     monkeypatch.setattr(patterncache, "MAX_BYTES", 10)
     patterncache.forget()
     assert patterncache.compile_pattern("kept once").search("kept once")
-    assert _file(folder).stat().st_size == size  # removed, then the one record written
+    assert _file(cache_folder).stat().st_size == size  # removed, then the one record written
 
 
 def test_with_the_cache_off_nothing_is_written(
@@ -144,6 +138,6 @@ def test_with_the_cache_off_nothing_is_written(
     assert not list(tmp_path.rglob("compiled-*.bin"))
 
 
-def test_the_file_is_readable_by_its_user_only(folder: Path) -> None:
+def test_the_file_is_readable_by_its_user_only(cache_folder: Path) -> None:
     patterncache.compile_pattern("private")
-    assert _file(folder).stat().st_mode & 0o077 == 0
+    assert _file(cache_folder).stat().st_mode & 0o077 == 0
