@@ -19,6 +19,7 @@ import functools
 import hashlib
 import os
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -216,14 +217,32 @@ def _write_analysis(folder: Path | None, key: str, value: Any) -> None:
 
 
 def _prune_analyses(folder: Path) -> None:
-    try:
-        files = sorted(
-            folder.glob("analyses-*.jsonl"), key=lambda f: f.stat().st_mtime, reverse=True
-        )
-        for old in files[KEEP_ANALYSES:]:
+    prune(folder, "analyses-*.jsonl", KEEP_ANALYSES)
+
+
+def prune(folder: Path, glob: str, keep: int) -> None:
+    """Keep the ``keep`` most recently used files of ``folder`` matching ``glob`` (rule
+    edits and new releases leave old ones behind); a file that cannot go stays."""
+    with contextlib.suppress(OSError):
+        files = sorted(folder.glob(glob), key=lambda f: f.stat().st_mtime, reverse=True)
+        for old in files[keep:]:
             old.unlink(missing_ok=True)
-    except OSError:
-        return
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` beside ``path`` and rename it into place, so that a reader (another
+    worker) sees the old file or the whole new one, never half of it; the file is
+    readable by its user only (``mkstemp`` makes it 0600). Raises ``OSError``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def as_bool(value: Any) -> bool:

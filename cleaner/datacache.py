@@ -5,8 +5,8 @@ texts and of this package's code, and every ``clean`` run, corpus worker, Spark 
 datatrove task computed them again. Each result is pickled to
 ``<cache>/<prefix><key>.pickle`` (see :func:`cleaner.cache.cache_dir` for the folder);
 callers name it by a key that covers their inputs and :func:`code_digest`, so no result
-outlives the code that made it. A file is written beside its place and renamed into it
-(a reader never sees half a file), readable by its user only, and read back with an
+outlives the code that made it. A file is written whole (:func:`cleaner.cache.write_whole`:
+a reader never sees half a file), readable by its user only, and read back with an
 unpickler that builds nothing but the classes the caller allows: a forged file can hold
 only data. A damaged or unreadable file only means computing again; a folder that cannot
 be written is skipped.
@@ -21,7 +21,6 @@ import io
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from typing import Any
 import regex
 import yaml
 
-from cleaner.cache import cache_dir
+from cleaner.cache import cache_dir, prune, write_whole
 
 #: Files kept per prefix (the most recently used; an edit makes a new one).
 KEEP_FILES = 6
@@ -100,25 +99,7 @@ def write(prefix: str, key: str, value: object, reducers: Reducers | None = None
         if reducers:
             pickler.dispatch_table = dict(reducers)
         pickler.dump(value)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{prefix}", dir=path.parent)  # mode 0600
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(buf.getvalue())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        _prune(path.parent, prefix)
+        write_whole(path, buf.getvalue())
+        prune(path.parent, f"{prefix}*.pickle", KEEP_FILES)
     except (OSError, pickle.PicklingError, TypeError):
         return
-
-
-def _prune(folder: Path, prefix: str) -> None:
-    with contextlib.suppress(OSError):
-        files = sorted(
-            folder.glob(f"{prefix}*.pickle"), key=lambda f: f.stat().st_mtime, reverse=True
-        )
-        for old in files[KEEP_FILES:]:
-            old.unlink(missing_ok=True)

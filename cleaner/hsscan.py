@@ -28,7 +28,6 @@ import hashlib
 import os
 import platform
 import re
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import datacache
-from cleaner.cache import cache_dir
+from cleaner.cache import cache_dir, prune, write_whole
 from cleaner.compiled import Targets, split_targets
 from cleaner.matchers.base import ANYWHERE, LINE_END, LINE_START, WHOLE_LINE, anchored_ok, fold
 
@@ -533,12 +532,7 @@ KEEP = 8
 
 
 def _prune(folder: Path) -> None:
-    try:
-        files = sorted(folder.glob("hs-*.db"), key=lambda f: f.stat().st_mtime, reverse=True)
-        for old in files[KEEP:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        return
+    prune(folder, "hs-*.db", KEEP)
 
 
 def _load(path: Path, count: int) -> list[Any] | None:
@@ -565,15 +559,5 @@ def _load(path: Path, count: int) -> list[Any] | None:
 
 
 def _store(path: Path, payload: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hs-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, path)  # readers see the old file or the whole new one
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        return
+    with contextlib.suppress(OSError):
+        write_whole(path, hashlib.sha256(payload).digest() + payload)
