@@ -434,10 +434,13 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
     (a link, a span), so a cache costs a lookup and a store per text node and saves almost
     no steps. The unit is looked up once per text node, by its block's id."""
     units: dict[int, list[Any]] = {}  # block id -> [block, tag, pieces, link characters]
-    owners, link_id = _owner_ids()
+    owners, link_id, text_id = _owner_ids()
     # whitespace-only text nodes (a third of a page's nodes) are skipped in C; elements and
-    # comments have no text content (one attribute read tells them from text nodes)
+    # comments (three nodes in four) are told from text nodes by their tag id, a plain int,
+    # before any text is read
     for node in body.traverse(include_text=True, skip_empty=True):
+        if node.tag_id != text_id:
+            continue
         text = node.text_content
         if text is None:
             continue
@@ -484,8 +487,9 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
 
 
 @cache
-def _owner_ids() -> tuple[dict[int, str], int]:
-    """Lexbor's tag ids of :data:`_OWNERS` (id -> tag name) and the id of ``<a>``.
+def _owner_ids() -> tuple[dict[int, str], int, int]:
+    """Lexbor's tag ids of :data:`_OWNERS` (id -> tag name), the id of ``<a>`` and that of
+    a text node.
 
     Why ids: :func:`_units` climbs from each text node to its block, and ``tag_id`` is a
     small int read straight from the node where ``tag`` looks the name up in a dict and
@@ -495,23 +499,25 @@ def _owner_ids() -> tuple[dict[int, str], int]:
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(
-        "<body><a></a>"
+        "<body>text<a></a>"
         + "".join(f"<{t}></{t}>" for t in sorted(_OWNERS) if t not in _TABLE_PARTS)
         + "<table><caption></caption><thead><tr><th></th></tr></thead>"
         "<tbody><tr><td></td></tr></tbody><tfoot></tfoot></table></body>"
     )
     ids: dict[int, str] = {}
-    link = -1
+    link = text = -1
     root = tree.root
-    for node in root.traverse() if root is not None else ():
+    for node in root.traverse(include_text=True) if root is not None else ():
         tag = node.tag or ""
         if tag in _OWNERS:
             ids[node.tag_id] = tag
         elif tag == "a":
             link = node.tag_id
-    if len(ids) != len(_OWNERS) or link < 0:  # pragma: no cover - a Lexbor change
+        elif tag == "-text":
+            text = node.tag_id
+    if len(ids) != len(_OWNERS) or link < 0 or text < 0:  # pragma: no cover - Lexbor changed
         raise RuntimeError("cannot read Lexbor's tag ids")
-    return ids, link
+    return ids, link, text
 
 
 _TABLE_PARTS = frozenset(("caption", "thead", "tbody", "tfoot", "tr", "td", "th", "table"))
