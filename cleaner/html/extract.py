@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cleaner.html.flags import _STRIP_ORDER, _SUBHEADINGS, _category_of, flag_of
+from cleaner.html.flags import _SUBHEADINGS, JUNK_TAGS, _category_of, flag_of
 from cleaner.html.prose import LINK_LINE, LINKED_PROSE, PROSE_LINE, _ends_sentence
 from cleaner.html.root import choose_root, headlines_of, paragraph_roots
 from cleaner.html.walk import _NONE, Block, _node_text, _Walker
@@ -106,6 +106,22 @@ def _inside(node: LexborNode, ids: set[int], body: LexborNode) -> bool:
     return False
 
 
+#: :data:`JUNK_TAGS` as one selector list.
+_JUNK_SELECTOR = ",".join(JUNK_TAGS)
+
+
+def _strip_junk(body: LexborNode) -> None:
+    """Take the elements that never hold text (:data:`JUNK_TAGS`) out of the tree.
+
+    One walk of the body for all of them, where ``strip_tags`` walks the whole document
+    once per tag (twenty walks; walking a tree is mostly waiting for memory, and this
+    took a tenth of a page's time). Each match is only unlinked, as ``strip_tags`` does,
+    never freed, so a match inside an earlier one (an ``<input>`` in a ``<label>``) is
+    safe to unlink too; the head is left alone, since nothing reads it after this."""
+    for node in body.css(_JUNK_SELECTOR):
+        node.decompose(recursive=False)
+
+
 def extract(
     tree: LexborHTMLParser,
     rules: Sequence[HtmlRule] = (),
@@ -116,10 +132,10 @@ def extract(
     """Run the HTML stages on a parsed page: pack rules, generic stage, lines."""
     nodes: list[NodeRemoval] = []
     headlines = headlines_of(tree)
-    tree.strip_tags(_STRIP_ORDER)
     body = tree.body or tree.root
     if body is None:
         return Extraction([], nodes, "")
+    _strip_junk(body)
     if rules:
         found = [(n, rule, sel) for rule in rules for sel in rule.selectors for n in body.css(sel)]
         if found:

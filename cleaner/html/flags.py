@@ -35,10 +35,6 @@ JUNK_TAGS = (
     "label",
     "dialog",
 )
-#: :data:`JUNK_TAGS` in the order they are stripped (one walk of the tree each): those that
-#: hold many elements first (an ``<svg>``'s paths), so the later walks see a smaller tree.
-_STRIP_ORDER = ["svg", "math", "noscript", "template", "select"]
-_STRIP_ORDER += [tag for tag in JUNK_TAGS if tag not in _STRIP_ORDER]
 _SKIP = frozenset(("-comment", "head", "title", "meta", "link", "base", "img", "picture", "source"))
 _JUNK = frozenset(JUNK_TAGS) | _SKIP
 BLOCK_TAGS = frozenset(
