@@ -368,9 +368,12 @@ def ends_at_line_end(pattern: str) -> bool:
 
     Atomic groups, possessive repeats and backreferences match differently from the
     other end (``(?>\\w+)s$`` never matches "cats" forwards, but does backwards), so a
-    pattern with any of them is not probed in reverse. Nor is one that may end in a long
-    run of any character (``^By .{0,300}$``): from the end, every length of that run is
-    a place to try the rest, where the forward search fails at once.
+    pattern with any of them is not probed in reverse. Nor is one that must start the line
+    and may end in a long run of any character (``^By .{0,300}$``): from the end, every
+    length of that run is a place to try the rest, where the forward search fails at
+    once. A match that may start anywhere is tried at every position forwards, so there
+    only a run longer than a line of a caption's length counts against the reverse search
+    (``[.!?] Photo: [^.!?]{2,60}$`` is confirmed several times faster from the end).
 
     >>> ends_at_line_end(r'[.!?] (?:more|More)$'), ends_at_line_end(r'(?:a$|b)')
     (True, False)
@@ -380,30 +383,54 @@ def ends_at_line_end(pattern: str) -> bool:
     (False, False)
     >>> ends_at_line_end(r'^By \\w+ \\S+$')
     True
+    >>> ends_at_line_end(r'[.!?] Photo: [^.!?]{2,60}$'), ends_at_line_end(r'\\. Photo: .{0,300}$')
+    (True, False)
     """
     tree = _parse(pattern)
     if tree is None or not _same_both_ways(list(tree)):
         return False
 
-    def ends(items: Any) -> bool:
+    def ends(items: Any, anchored: bool) -> bool:
         items = list(items)
         if not items:
             return False
+        anchored = anchored or _starts_line(items)
         op, av = items[-1]
         if op is sre_c.AT:
-            return av in _END and not _loose_tail(items[:-1])
+            run = _LOOSE_RUN if anchored else _LOOSE_RUN_UNANCHORED
+            return av in _END and not _loose_tail(items[:-1], run)
         if op is sre_c.SUBPATTERN:
-            return ends(av[-1])
+            return ends(av[-1], anchored)
         if op is sre_c.BRANCH:
-            return all(ends(branch) for branch in av[1])
+            return all(ends(branch, anchored) for branch in av[1])
         return False
 
-    return ends(tree)
+    return ends(tree, False)
+
+
+def _starts_line(items: list[Any]) -> bool:
+    """Must every match start at the line start (``^`` or ``\\A`` first in every
+    alternative)?"""
+    if not items:
+        return False
+    op, av = items[0]
+    if op is sre_c.AT:
+        return av in _BEGIN
+    if op is sre_c.SUBPATTERN:
+        return _starts_line(list(av[-1]))
+    if op is sre_c.BRANCH:
+        return all(_starts_line(list(branch)) for branch in av[1])
+    return False
 
 
 #: A run of any character longer than this, last before the line end, makes a reverse
-#: search slower than a forward one.
+#: search slower than a forward one when the match must also start the line: forwards,
+#: only the first position is tried.
 _LOOSE_RUN = 16
+#: The same for a match that may start anywhere: forwards, every position of the line is
+#: a start to try, where backwards each length of the run is one; a caption credit's
+#: ``[^.!?:]{2,60}$`` is searched fastest from the end.
+_LOOSE_RUN_UNANCHORED = 80
 
 
 def _broad(op: Any, av: Any) -> bool:
@@ -413,21 +440,22 @@ def _broad(op: Any, av: Any) -> bool:
     return op is sre_c.IN and bool(av) and av[0][0] is sre_c.NEGATE
 
 
-def _loose_tail(items: list[Any]) -> bool:
-    """May the text just before the end be a long run of a broad class (``.{0,300}``,
-    ``[^.]+``)? Looks into groups and every alternative of a last branch."""
+def _loose_tail(items: list[Any], run: int) -> bool:
+    """May the text just before the end be a run of a broad class (``.{0,300}``,
+    ``[^.]+``) longer than ``run``? Looks into groups and every alternative of a last
+    branch."""
     if not items:
         return False
     op, av = items[-1]
     if op in _REPEATS:
         body = list(av[2])
-        if av[1] > _LOOSE_RUN and len(body) == 1 and _broad(*body[0]):
+        if av[1] > run and len(body) == 1 and _broad(*body[0]):
             return True
-        return _loose_tail(body) if av[1] > 1 else False
+        return _loose_tail(body, run) if av[1] > 1 else False
     if op is sre_c.SUBPATTERN:
-        return _loose_tail(list(av[-1]))
+        return _loose_tail(list(av[-1]), run)
     if op is sre_c.BRANCH:
-        return any(_loose_tail(list(branch)) for branch in av[1])
+        return any(_loose_tail(list(branch), run) for branch in av[1])
     return False
 
 
