@@ -89,6 +89,7 @@ def paragraph_roots(
     body_id = body.mem_id
     index: dict[int, int] = {}  # mem_id -> position in the lists below
     nodes: list[LexborNode] = []
+    tags: list[str] = []  # read once: ``node.tag`` builds a new string at every call
     flags: list[str | None] = []
     depth: list[int] = []
     linked: list[bool] = []
@@ -117,6 +118,7 @@ def paragraph_roots(
             index[mid] = i
             tag = n.tag or ""
             nodes.append(n)
+            tags.append(tag)
             flags.append(flag_of(tag, n.attributes))
             depth.append(len(tail))
             linked.append(tag == "a" or bool(tail and linked[tail[0]]))
@@ -266,30 +268,35 @@ def paragraph_roots(
     best = _best(good, bad, depth, flagged)
     if best < 0:
         return [], set()
-    article = _lone_article(nodes, chains, paras, flagged)
+    article = _lone_article(tags, chains, paras, flagged)
     if article >= 0 and article not in chains[best] and best not in chains[article]:
         best = article
     # an article cut into chunks (ads or teasers between them) repeats its container: take
     # every element of the same tag and classes that holds prose, outside flagged parts.
     # The container may be the best element or a wrapper of it that holds nothing else.
     roots = [best]
+    # elements that may be twins of any container: prose or short sentences, outside
+    # flagged parts (worked out once, when a first container has classes to match)
+    twins: list[int] | None = None
     for a in chains[best]:
         if units[a] != units[best]:
             break
         sig = _signature(nodes[a])
         if sig is None:
             continue
+        if twins is None:
+            twins = [
+                i
+                for i in range(n)
+                if (good[i] or 0 < sentences[i] == units[i])
+                and not (flagged and not flagged.isdisjoint(chains[i]))
+            ]
         slot = _slot(a, chains, units, nodes)
         above = set(chains[a])
         more: list[int] = []
         short: list[int] = []  # twins of short sentences alone ("Insert the plant.")
-        for i in range(n):
-            if (
-                i in above
-                or not (good[i] or 0 < sentences[i] == units[i])
-                or a in chains[i]
-                or (flagged and not flagged.isdisjoint(chains[i]))
-            ):
+        for i in twins:
+            if i in above or a in chains[i]:
                 continue
             if a == best:
                 if not _similar(sig, _signature(nodes[i])):
@@ -374,7 +381,7 @@ def paragraph_roots(
 
 
 def _lone_article(
-    nodes: Sequence[LexborNode],
+    tags: Sequence[str],
     chains: Sequence[tuple[int, ...]],
     paras: Sequence[tuple[tuple[int, ...], float, int]],
     flagged: set[int],
@@ -387,15 +394,17 @@ def _lone_article(
     none of it marked as comments); the page's own ``<article>`` says which is the story.
     Only when there is one such element: on a page of cards or a thread whose every post
     is an ``<article>``, the mark says nothing."""
+    articles = {i for i, tag in enumerate(tags) if tag == "article"}
+    if not articles:
+        return -1
     count: dict[int, int] = {}
     prose: dict[int, float] = {}
     for chain, g, _ in paras:
         if not g or (flagged and not flagged.isdisjoint(chain)):
             continue
-        for i in chain:
-            if nodes[i].tag == "article":
-                count[i] = count.get(i, 0) + 1
-                prose[i] = prose.get(i, 0.0) + g
+        for i in articles.intersection(chain):
+            count[i] = count.get(i, 0) + 1
+            prose[i] = prose.get(i, 0.0) + g
     found = {i for i, c in count.items() if c >= ARTICLE_PARAGRAPHS and prose[i] >= ARTICLE_PROSE}
     # the outermost of nested ones: an <article> inside another is the same story
     top = [i for i in found if found.isdisjoint(chains[i][1:])]
