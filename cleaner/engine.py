@@ -186,12 +186,16 @@ class Cleaner:
                 keys = [b.strip() for b in keys]
         scanned = raw is not None and (raw.normal or _unchanged(text, lines, keys))
         folded: str | None = None
+        special: list[int] = []
         if scanner is not None and raw is not None and scanned:
             byte_hits = raw
             rule_hits, fp_hits = raw.rule_hits, raw.fp_hits  # the lines that were scanned
             if raw.special:
+                # lines whose case folding the byte patterns cannot express: scanned again
+                # in Python, for the publisher packs' literals only once the packs are known
+                special = scanner.special_lines(keys)
                 rule_hits, fp_hits = fast.rescan(
-                    index, keys, scanner.special_lines(keys), rule_hits, fp_hits
+                    index, keys, special, rule_hits, fp_hits, (None,) if scanner.groups else None
                 )
         elif opts.engine == "fast":
             folded = fast.fold_lines(keys)
@@ -222,6 +226,8 @@ class Cleaner:
         # the publisher packs' literals are scanned only for the packs that apply
         if byte_hits is not None and scanner is not None and scanner.groups:
             more = scanner.scan_groups(byte_hits, (p.id for p in packs))
+            if special:
+                more |= fast.scan_lines(index, keys, special, [p.id for p in packs])
         elif folded is not None and index.groups:
             more = set(fast.scan(index, keys, [p.id for p in packs], folded)[0])
         else:

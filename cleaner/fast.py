@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
 import regex
@@ -62,20 +62,45 @@ def rescan(
     lines: Iterable[int],
     rule_hits: Iterable[tuple[int, int]],
     fp_hits: Iterable[tuple[int, int]],
+    groups: Iterable[str | None] | None = None,
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Hits of a Hyperscan scan with some lines' hits replaced by :func:`scan`'s (lines
     whose case folding the byte patterns cannot express): a literal never spans lines,
-    so the rest stand."""
-    redo = set(lines)
+    so the rest stand. ``groups`` as for :meth:`CompiledIndex.scan`: a scan of the
+    fingerprints' and shared packs' literals (``(None,)``) leaves the publisher packs'
+    to :func:`scan_lines` once the document's packs are known."""
+    redo = sorted(set(lines))
     rules = {h for h in rule_hits if h[0] not in redo}
     fps = {h for h in fp_hits if h[0] not in redo}
-    for i in redo:
-        for _, target in index.scan(fold(keys[i])):
-            if target >= 0:
-                rules.add((i, target))
-            else:
-                fps.add((i, -1 - target))
+    for i, target in _scan_lines(index, keys, redo, groups):
+        if target >= 0:
+            rules.add((i, target))
+        else:
+            fps.add((i, -1 - target))
     return sorted(rules), sorted(fps)
+
+
+def scan_lines(
+    index: CompiledIndex, keys: Sequence[str], lines: Sequence[int], groups: Iterable[str | None]
+) -> set[tuple[int, int]]:
+    """(line, rule) hits of these groups' literals in some lines only (the lines
+    :func:`rescan` read, once the document's packs are known)."""
+    return {(i, t) for i, t in _scan_lines(index, keys, sorted(set(lines)), groups) if t >= 0}
+
+
+def _scan_lines(
+    index: CompiledIndex,
+    keys: Sequence[str],
+    lines: Sequence[int],
+    groups: Iterable[str | None] | None,
+) -> Iterator[tuple[int, int]]:
+    """(line, target) hits in ``lines`` (ascending), scanned as one text: an automaton
+    run per line costs more than the line."""
+    if not lines:
+        return
+    folded = "\n".join(fold(keys[i]) for i in lines)
+    for j, target in index.scan(folded, groups):
+        yield lines[j], target
 
 
 def detect(

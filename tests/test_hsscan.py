@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cleaner import Cleaner, RuleSet, cache, hsscan
 from cleaner.engine import raw_lines
-from cleaner.fast import rescan
+from cleaner.fast import rescan, scan_lines
 from cleaner.fast import scan as python_scan
 from cleaner.fixes import CONTROL_CHARACTERS, Normalization, prepare
 from cleaner.matchers.base import fold
@@ -77,6 +77,17 @@ def test_gates_and_hits_match_the_python_path(doc: str) -> None:
     assert {r for _, r in base} <= shared
     by_pack = python_scan(index, bodies, sorted(set(index.groups.values())))[0]
     assert sorted(set(base).union(by_pack)) == rule_hits
+    # the engine's split rescan: shared literals first, the packs' ones for the same
+    # lines once the packs are known
+    first, fps = rescan(index, bodies, special, grouped.rule_hits, grouped.fp_hits, (None,))
+    later = scan_lines(index, bodies, special, sorted(set(index.groups.values())))
+    packs_hits = _GROUPED.scan_groups(grouped, _GROUPED.groups)
+    assert fps == fp_hits
+    # every hit, and more only where the byte scan read a special line (a proposal the
+    # rule's regex then turns down)
+    found = set(first) | later | packs_hits
+    assert found >= set(rule_hits)
+    assert {line for line, _ in found - set(rule_hits)} <= set(special)
 
 
 def test_normal_text_in_other_scripts_keeps_the_hyperscan_hits(
