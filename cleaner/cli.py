@@ -714,6 +714,7 @@ def _rules_show(rules: RuleSet, ident: str) -> int:
             "unless",
             "line_above",
             "unless_after",
+            "unless_before",
             "valid_from",
             "valid_until",
             "max_cut_share",

@@ -85,6 +85,8 @@ class CompiledRule:
     needs: regex.Pattern[str] | None = None
     #: The rule's ``unless_after`` guard, compiled (see :meth:`Layout.introduced`).
     unless_after: LazyPattern | None = None
+    #: The rule's ``unless_before`` guard, compiled (see :meth:`Layout.followed`).
+    unless_before: LazyPattern | None = None
 
     @property
     def is_cut(self) -> bool:
@@ -199,6 +201,7 @@ def _compile_rule(rule: Rule, index: int) -> CompiledRule:
         guarded,
         needs if literals is None else None,
         compile_pattern(rule.unless_after) if rule.unless_after else None,
+        compile_pattern(rule.unless_before) if rule.unless_before else None,
     )
 
 
@@ -324,6 +327,7 @@ class CompiledIndex:
                 or r.rule.min_lines is not None
                 or r.rule.repeated
                 or r.rule.unless_after is not None
+                or r.rule.unless_before is not None
                 for r in rules
             ),
         )

@@ -263,7 +263,9 @@ class Cleaner:
                 matcher = fast.PrefilterMatcher(work, index, active, rule_hits)
             else:
                 matcher = reference.NaiveMatcher(work, active.rules)
-            run_passes(work, matcher, positional=active.positional)
+            # the reference engine always works out positions: that some active rule
+            # needs them is the fast engine's shortcut, which the oracle must not share
+            run_passes(work, matcher, positional=active.positional or opts.engine != "fast")
         except BudgetExceededError:
             return Result(
                 text=text,

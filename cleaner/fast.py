@@ -164,15 +164,16 @@ class PrefilterMatcher:
         where the line is short enough for their word limit (most such rules, dates,
         bylines and footers, have one; paragraphs are longer). A ``repeated`` rule can
         only apply to a line whose text another line has too, so it is proposed on those
-        lines alone. What a short line proposes is remembered: boilerplate repeats."""
+        lines alone, unless it has a ``run``: its run counts the lines it matches, repeats
+        or not. What a short line proposes is remembered: boilerplate repeats."""
         keys = self.work.keys
         plans = self.active.memo.get("plans")
         if plans is None:
-            rules = [r for r in self.unfiltered if not r.rule.repeated]
+            rules = [r for r in self.unfiltered if not _repeats_only(r)]
             plans = self.active.memo["plans"] = (
                 self.index.plan_id(tuple(r.index for r in rules)),
                 _Plan.of(rules),
-                _Plan.of([r for r in self.unfiltered if r.rule.repeated]),
+                _Plan.of([r for r in self.unfiltered if _repeats_only(r)]),
             )
         plan, plain, repeated = plans
         seen = self.index.proposals
@@ -271,6 +272,12 @@ class PrefilterMatcher:
             for j, other in enumerate(keys):
                 if other == key and j != i:
                     self._confirm(j, {r.index for r in self.found.get(j, ())} | repeated)
+
+
+def _repeats_only(rule: CompiledRule) -> bool:
+    """Whether the rule need only be proposed on lines whose text another line has: a
+    ``repeated`` rule, unless a ``run`` makes the lines it matches count around them."""
+    return rule.rule.repeated and rule.rule.run is None
 
 
 @lru_cache(maxsize=1024)

@@ -61,6 +61,8 @@ def _rule_checks(pack: Pack, fired_by: set[str], near: set[str]) -> Iterator[Pro
             patterns.append(rule.unless)
         if rule.unless_after:
             patterns.append(rule.unless_after)
+        if rule.unless_before:
+            patterns.append(rule.unless_before)
         for source in patterns:
             for risk in backtracking_risks(source):
                 yield _problem(

@@ -83,6 +83,7 @@ RULE_KEYS = (
     "repeated",
     "line_above",
     "unless_after",
+    "unless_before",
 )
 EXAMPLE_KEYS = (
     "name",
@@ -317,6 +318,7 @@ class _PackParser:
             r.error(m["line_above"], "line_above applies only to drop-line")
         unless = self._guard_pattern(m, "unless")
         unless_after = self._guard_pattern(m, "unless_after")
+        unless_before = self._guard_pattern(m, "unless_before")
         valid_from = r.date(m["valid_from"], "valid_from") if "valid_from" in m else None
         valid_until = r.date(m["valid_until"], "valid_until") if "valid_until" in m else None
         if valid_from and valid_until and valid_from > valid_until:
@@ -353,6 +355,7 @@ class _PackParser:
             repeated=bool(repeated),
             line_above=line_above,
             unless_after=unless_after,
+            unless_before=unless_before,
             valid_from=valid_from,
             valid_until=valid_until,
             max_cut_share=share,
@@ -376,7 +379,8 @@ class _PackParser:
         return None
 
     def _guard_pattern(self, m: dict[str, yaml.Node], key: str) -> str | None:
-        """A regex-valued guard key (``unless``, ``unless_after``), checked to compile."""
+        """A regex-valued guard key (``unless``, ``unless_after``,
+        ``unless_before``), checked to compile."""
         if key not in m:
             return None
         r = self.r

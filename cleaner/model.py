@@ -95,6 +95,11 @@ class Rule:
     #: that do not end in punctuation (the items of a list under the sentence that
     #: introduces it, "The winners were:"). See :meth:`cleaner.passes.Layout.introduced`.
     unless_after: str | None = None
+    #: A regex: the rule does not apply to a line when the next live non-blank line below
+    #: it matches (a story's own subheading has its paragraph under it; a house heading,
+    #: a teaser headline or a name). With ``run``: the line below the whole run. See
+    #: :meth:`cleaner.passes.Layout.followed`.
+    unless_before: str | None = None
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
     max_cut_share: float | None = None

@@ -18,7 +18,9 @@ tag list, a block of teasers), judged at the start of the pass; one with ``min_l
 only while the document has at least N live non-blank lines; one with ``repeated: true``
 only on a line whose exact text a live line above it already has; one with
 ``unless_after: REGEX`` not on the items of a list whose lead-in matches it (see
-:meth:`Layout.introduced`). A cut that would remove
+:meth:`Layout.introduced`); one with ``unless_before: REGEX`` not on a line whose next
+live non-blank line matches it, for a run rule the line below its run (see
+:meth:`Layout.followed`). A cut that would remove
 more than its share of the document's characters removes only its trigger line and
 leaves a notice. The same share bounds a run rule: when the runs it would take (in its
 scope) hold more than that share of the document's characters, the rule does not apply
@@ -264,7 +266,8 @@ class Layout:
         return self._first[key]
 
     def applies(self, rule: CompiledRule, i: int) -> bool:
-        """Do the rule's positional conditions (scope, run, min_lines, repeated) hold here?"""
+        """Do the rule's positional conditions (scope, run, min_lines, repeated, the
+        ``unless_after`` and ``unless_before`` guards) hold here?"""
         r = rule.rule
         k = self.rank[i]
         if r.min_lines is not None and len(self.order) < r.min_lines:
@@ -275,7 +278,9 @@ class Layout:
             return False
         if r.repeated and self.first_rank(self.keys[i]) == k:
             return False
-        return rule.unless_after is None or not self.introduced(rule.unless_after, k)
+        if rule.unless_after is not None and self.introduced(rule.unless_after, k):
+            return False
+        return rule.unless_before is None or not self.followed(rule, rule.unless_before, k)
 
     def introduced(self, guard: LazyPattern, k: int) -> bool:
         """Is the line at position k an item of a list that a line above introduces?
@@ -295,6 +300,27 @@ class Layout:
             key = keys[i]
             if _ENDS_PUNCTUATED.search(key):
                 return guard.search(key) is not None
+        return False
+
+    def followed(self, rule: CompiledRule, guard: LazyPattern, k: int) -> bool:
+        """Does ``guard`` (the rule's ``unless_before``) match the line below position k?
+
+        That is the next live non-blank line: blank lines and the lines earlier passes
+        removed do not count. A house heading ("More to Read") has a teaser headline or a
+        name under it; a story's subheading in the same words has its paragraph. The last
+        line has nothing below it: the guard does not hold. For a rule with ``run``, the
+        line below the run (the consecutive lines the rule matches, as :meth:`run_length`
+        counts them), so a run is kept or goes as a whole, not all but its last line.
+        """
+        alive, keys, order = self.work.alive, self.keys, self.order
+        below = k + 1
+        if rule.rule.run is not None:
+            while below < len(order) and self._matches(rule, below):
+                below += 1
+        for j in range(below, len(order)):
+            i = order[j]
+            if alive[i]:  # nothing below is dropped before its turn; a cut ends the pass
+                return guard.search(keys[i]) is not None
         return False
 
     def in_scope(self, rule: CompiledRule, k: int) -> bool:

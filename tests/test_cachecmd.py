@@ -10,12 +10,19 @@ from support import HARBOUR_PACK
 from cleaner import Cleaner, cache, patterncache
 from cleaner.cli import main
 
+#: The pack with both guards on its rule: warming compiles them too.
+GUARDED_PACK = HARBOUR_PACK.replace(
+    "    unless: 'said'\n",
+    "    unless: 'said'\n    unless_after: ':$'\n    unless_before: '^Tides? (?:are|were)\\b'\n",
+)
 
-@pytest.fixture
-def packs(tmp_path: Path) -> Path:
+
+@pytest.fixture(params=["plain", "guarded"])
+def packs(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     d = tmp_path / "packs"
     d.mkdir()
-    (d / "harbour.yaml").write_text(HARBOUR_PACK, encoding="utf-8")
+    text = GUARDED_PACK if request.param == "guarded" else HARBOUR_PACK
+    (d / "harbour.yaml").write_text(text, encoding="utf-8")
     return d
 
 

@@ -493,6 +493,20 @@ def test_rules_show_rule(tmp_path: Path) -> None:
     assert re.search(r"^defined:\s+\S+common\.yaml:\d+:\d+$", run.stdout, re.M)
 
 
+def test_rules_show_rule_lists_its_guards(tmp_path: Path) -> None:
+    write(
+        tmp_path / "packs",
+        "gazette.yaml",
+        "publisher: Gazette\nrules:\n  - id: more\n    exact: More to Read\n"
+        "    action: cut-after\n    unless_after: ':$'\n    unless_before: '[.!?]$'\n"
+        "    category: related-link\n    why: teasers to the end\n",
+    )
+    run = clean("rules", "show", "--rules", "packs", "gazette/more", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    assert re.search(r"^unless_after:\s+:\$$", run.stdout, re.M), run.stdout
+    assert re.search(r"^unless_before:\s+\[\.!\?\]\$$", run.stdout, re.M), run.stdout
+
+
 # -- clean rules test ----------------------------------------------------------------------------
 def test_rules_test_passes_on_builtin_packs(tmp_path: Path) -> None:
     run = clean("rules", "test", cwd=tmp_path)

@@ -511,6 +511,22 @@ class TestShapes:
         assert r.text == "\n".join([LONG, "Middle paragraph of the article."])
         assert [x.line for x in r.removals] == [3]
 
+    def test_a_repeated_run_counts_the_lines_that_are_no_repeats(self, engine: str) -> None:
+        """A run is the lines a rule matches; ``repeated`` then picks the copies among
+        them. The line the run goes through need not repeat anything (the fast engine
+        once proposed such a rule on repeated lines only, and saw no run)."""
+        rs = ruleset(
+            (
+                "reruns",
+                "publisher: Reruns\nrules:\n  - id: copies\n"
+                "    shape: {max_words: 5, final_punctuation: false}\n"
+                "    run: 2\n    repeated: true\n    category: other\n    why: copies\n",
+            )
+        )
+        text = "\n".join(["More to Read", "Featured", "More to Read"])
+        r = run(rs, text, engine, publisher="reruns", common=False, max_cut_share=1.0)
+        assert [(x.line, x.text) for x in r.removals] == [(3, "More to Read")]
+
     @pytest.mark.parametrize("strip_first", [True, False])
     def test_a_strip_can_make_a_line_a_repeat(self, engine: str, strip_first: bool) -> None:
         """A line is unique until a strip elsewhere makes another line equal to it; the
@@ -630,6 +646,126 @@ class TestShapes:
         menu = "\n".join([LONG, "国际", "财经", "体育", LONG + " Two."])
         r = run(rs, menu, engine, publisher="shapes", common=False)
         assert r.text == "\n".join([LONG, LONG + " Two."])
+
+
+#: The guard the packs put on their house headings: a line of prose (twelve or more
+#: words ending like a sentence) is the paragraph under a story's own subheading.
+PROSE = '^(?:\\S+\\s+){11}\\S.*[.!?\u2026]["\u201d\u2019\u00bb\u00ab\u201c)]*$'
+PARAGRAPH = "The council spent the rest of the evening on the budget, which passed by two votes."
+HEADINGS = (
+    "headings",
+    f"""
+    publisher: Headings
+    rules:
+      - id: more-to-read
+        exact: More to Read
+        action: cut-after
+        unless_before: '{PROSE}'
+        category: related-link
+        why: the teaser block under the house heading, to the end
+      - id: featured
+        exact: Featured
+        unless_before: '{PROSE}'
+        category: navigation
+        why: a label over a teaser
+      - id: opener
+        exact: Listen
+        scope: {{head: 1}}
+        unless_before: '{PROSE}'
+        category: other
+        why: a player label at the top
+      - id: sections
+        regex: '^(?:Home|World|Sport|Business|Weather)$'
+        run: 3
+        unless_before: '{PROSE}'
+        category: navigation
+        why: a section menu
+      - id: newsletter
+        prefix: Sign up for the Morning Briefing
+        category: newsletter
+        why: an inline pitch, a sentence long
+    """,
+)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+class TestUnlessBefore:
+    """``unless_before``: a house heading has a teaser under it, a story's own
+    subheading in the same words has its paragraph."""
+
+    def clean(self, engine: str, *lines: str) -> Result:
+        text = "\n".join(lines)
+        rules = ruleset(HEADINGS)
+        return run(rules, text, engine, publisher="headings", common=False, max_cut_share=1.0)
+
+    def test_a_cut_trigger_over_a_paragraph_is_a_subheading(self, engine: str) -> None:
+        kept = [LONG, "More to Read", PARAGRAPH, LONG + " Two."]
+        assert self.clean(engine, *kept).text == "\n".join(kept)
+        teaser = "Mayor defends the new budget"
+        r = self.clean(engine, LONG, "More to Read", teaser, LONG + " Two.")
+        assert r.text == LONG
+        assert [(x.rule_id, x.trigger_line) for x in r.removals] == [
+            ("headings/more-to-read", 2)
+        ] * 3
+
+    def test_blank_lines_below_are_skipped(self, engine: str) -> None:
+        assert not self.clean(engine, LONG, "More to Read", "", "", PARAGRAPH, LONG).removals
+        r = self.clean(engine, LONG, "More to Read", "", "Mayor defends the new budget")
+        assert r.text == LONG
+
+    def test_a_line_an_earlier_pass_removed_does_not_count(self, engine: str) -> None:
+        pitch = "Sign up for the Morning Briefing to get the day's biggest stories in your inbox."
+        # the pitch is prose-shaped but goes in the first pass; then the teaser is below
+        r = self.clean(engine, LONG, "More to Read", pitch, "Mayor defends the new budget")
+        assert r.text == LONG
+        assert [(x.line, x.rule_id) for x in r.removals] == [
+            (2, "headings/more-to-read"),
+            (3, "headings/newsletter"),
+            (4, "headings/more-to-read"),
+        ]
+        # only the line directly below counts: the label over the label goes
+        r = self.clean(engine, LONG, "Featured", "Featured", PARAGRAPH)
+        assert r.text == "\n".join([LONG, "Featured", PARAGRAPH])
+        # and a removed line does not hide the paragraph under it
+        kept = [LONG, "More to Read", pitch, PARAGRAPH]
+        r = self.clean(engine, *kept)
+        assert r.text == "\n".join([LONG, "More to Read", PARAGRAPH])
+
+    def test_the_last_line_has_nothing_below(self, engine: str) -> None:
+        for heading in ("More to Read", "Featured"):
+            r = self.clean(engine, LONG, heading)
+            assert r.text == LONG, heading
+            r = self.clean(engine, LONG, heading, "", "")
+            assert r.text.strip() == LONG, heading
+
+    def test_a_drop_line_label(self, engine: str) -> None:
+        kept = [LONG, "Featured", PARAGRAPH]
+        assert self.clean(engine, *kept).text == "\n".join(kept)
+        r = self.clean(engine, LONG, "Featured", "Mayor defends the new budget", PARAGRAPH)
+        assert r.text == "\n".join([LONG, "Mayor defends the new budget", PARAGRAPH])
+        # the guard reads the trimmed line
+        assert not self.clean(engine, LONG, "Featured", "  " + PARAGRAPH + "  ").removals
+        short = "The council met on Tuesday."
+        r = self.clean(engine, LONG, "Featured", short)
+        assert r.text == "\n".join([LONG, short])
+
+    def test_with_a_scope_the_line_below_may_lie_outside_it(self, engine: str) -> None:
+        kept = ["Listen", PARAGRAPH, LONG]
+        assert self.clean(engine, *kept).text == "\n".join(kept)
+        r = self.clean(engine, "Listen", "Mayor defends the new budget", LONG)
+        assert r.text == "\n".join(["Mayor defends the new budget", LONG])
+        # out of scope, the guard is not even asked
+        kept = [LONG, "Listen", "Mayor defends the new budget"]
+        assert self.clean(engine, *kept).text == "\n".join(kept)
+
+    def test_a_run_is_judged_by_the_line_below_the_run(self, engine: str) -> None:
+        menu = ["Home", "World", "Sport", "Business"]
+        kept = [LONG, *menu, PARAGRAPH]
+        # not all but the last item: the whole run stays
+        assert self.clean(engine, *kept).text == "\n".join(kept)
+        for below in ([LONG + " Two"], []):  # no sentence end; the end of the document
+            r = self.clean(engine, LONG, *menu, *below)
+            assert [x.text for x in r.removals] == menu, below
 
 
 class TestLimits:

@@ -290,6 +290,17 @@ def test_risky_unless_is_a_lint_error():
     assert "catastrophic backtracking" in found[0].message
 
 
+@pytest.mark.parametrize("key", ["unless_after", "unless_before"])
+def test_a_risky_guard_below_or_above_is_a_lint_error(key: str):
+    text = CLEAN.replace(
+        "    category: comment-prompt\n",
+        f"    {key}: '^(\\w+\\s?)+[.!?]$'\n    category: comment-prompt\n",
+    )
+    found = errors(lint(ruleset(acme=text)))
+    assert [p.rule_id for p in found] == ["acme/comments"]
+    assert "catastrophic backtracking" in found[0].message
+
+
 def test_risky_fingerprint_is_a_lint_error():
     text = CLEAN.replace("sources:", "fingerprints: ['(?:\\w+\\s?)+ Wire Service']\nsources:")
     found = errors(lint(ruleset(acme=text)))

@@ -527,6 +527,23 @@ CASES: dict[str, Case] = {
         "acme/menu",
         ("unless_after does not compile",),
     ),
+    "unless-before-does-not-compile": Case(
+        pack_text(
+            f"""
+            publisher: Acme
+            rules:
+              - id: more
+                exact: More to Read
+                action: cut-after
+                unless_before: '{BAD_UNLESS}'
+                category: related-link
+                why: teasers to the end
+            """
+        ),
+        (f"'{BAD_UNLESS}'", 1 + regex_error_pos(BAD_UNLESS)),
+        "acme/more",
+        ("unless_before does not compile",),
+    ),
     "regex-matches-empty-line": Case(
         pack_text(
             r"""

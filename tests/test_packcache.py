@@ -4,6 +4,7 @@ gets exactly what a parse gives, and never runs anything a cache file names."""
 from __future__ import annotations
 
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,40 @@ def test_a_folder_that_cannot_be_written_is_skipped(
     monkeypatch.setenv(cache.CACHE_ENV, str(blocker / "cache"))
     rs = RuleSet.from_sources(_sources())
     assert rs.pack("harbour").rules[0].id == "harbour/tide-table"
+
+
+def test_a_changed_model_never_reads_a_parse_the_old_one_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept parse is read back by calling the model's classes with the field values it
+    was written with: a class that gained a field (``Rule.unless_before``) would take an
+    old file's rules with the new field quietly at its default. The key covers the
+    package's code, so an edit to a model class names another file."""
+    package = Path(datacache.__file__).resolve().parent
+    copy = tmp_path / "cleaner"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(datacache, "__file__", str(copy / "datacache.py"))
+    datacache.code_digest.cache_clear()
+    try:
+        before = packcache.cache_key(_sources())
+        assert before
+        model = copy / "model.py"
+        field = "    unless_before: str | None = None\n"
+        assert field in model.read_text()
+        model.write_text(model.read_text().replace(field, ""))
+        datacache.code_digest.cache_clear()
+        assert packcache.cache_key(_sources()) != before
+    finally:
+        monkeypatch.undo()
+        datacache.code_digest.cache_clear()
+
+
+def test_a_guard_below_comes_back_from_the_kept_parse(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = HARBOUR_PACK.replace("    unless: 'said'\n", "    unless_before: '[.!?]$'\n")
+    first = RuleSet.from_sources(_sources(text))
+    _no_parsing(monkeypatch)
+    again = RuleSet.from_sources(_sources(text))
+    assert again.rule("harbour/tide-table").unless_before == "[.!?]$"
+    assert again.packs == first.packs

@@ -25,7 +25,7 @@ PATH = "fuzzed.yaml"
 DOC = "Stocks rose.\nNow Read: more\nAdvertisement\nTell us what you think\nComments"
 
 scalar = st.one_of(
-    st.sampled_from(["now-read", "x", "", "Now Read:", "^Tell us", "(a+)+$", "[", "\\", "é"]),
+    st.sampled_from(["now-read", "x", "", "Now Read:", "^Tell us", "(a+)+$", "[", "\\", "é", ":$"]),
     st.sampled_from(sorted(CATEGORIES)),
     st.sampled_from(sorted(ACTIONS)),
     st.integers(-3, 100),
@@ -57,6 +57,8 @@ rule = st.dictionaries(
             "run",
             "min_lines",
             "repeated",
+            "unless_after",
+            "unless_before",
             "languages",
             "until",
             "aliases",
