@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from cleaner import Cleaner, RuleSet
@@ -35,6 +37,35 @@ def test_every_rule_has_firing_and_near_miss_examples() -> None:
     missing_near = [r.id for r in RULES.rules if r.id not in named(near)]
     assert not missing_fire, f"rules without a firing example: {missing_fire}"
     assert not missing_near, f"rules without a near-miss example: {missing_near}"
+
+
+def test_every_guard_below_keeps_a_line_in_a_near_miss() -> None:
+    """A rule with ``unless_before`` has a near miss that only the guard keeps: the same
+    rule without it fires there (a story's own subheading over its paragraph)."""
+    guarded = [r for r in RULES.rules if r.unless_before]
+    assert guarded
+    unproven = []
+    for rule in guarded:
+        packs = tuple(
+            dataclasses.replace(
+                p,
+                rules=tuple(
+                    dataclasses.replace(r, unless_before=None) if r.id == rule.id else r
+                    for r in p.rules
+                ),
+            )
+            for p in RULES.packs
+        )
+        bare = Cleaner(RuleSet(packs), accelerate=False)
+        near = [
+            ex
+            for ex in RULES.examples
+            if rule.id in {ref if "/" in ref else f"{ex.pack}/{ref}" for ref in ex.near_miss_for}
+        ]
+        said = f"{rule.id} fired on a near miss"
+        if not any(p.startswith(said) for ex in near for p in run_example(bare, ex).problems):
+            unproven.append(rule.id)
+    assert not unproven, f"no near miss that only unless_before keeps: {unproven}"
 
 
 def test_builtin_packs_lint_clean() -> None:
