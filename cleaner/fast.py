@@ -69,10 +69,10 @@ def rescan(
     so the rest stand. ``groups`` as for :meth:`CompiledIndex.scan`: a scan of the
     fingerprints' and shared packs' literals (``(None,)``) leaves the publisher packs'
     to :func:`scan_lines` once the document's packs are known."""
-    redo = sorted(set(lines))
+    redo = set(lines)
     rules = {h for h in rule_hits if h[0] not in redo}
     fps = {h for h in fp_hits if h[0] not in redo}
-    for i, target in _scan_lines(index, keys, redo, groups):
+    for i, target in _scan_lines(index, keys, sorted(redo), groups):
         if target >= 0:
             rules.add((i, target))
         else:
@@ -84,8 +84,9 @@ def scan_lines(
     index: CompiledIndex, keys: Sequence[str], lines: Sequence[int], groups: Iterable[str | None]
 ) -> set[tuple[int, int]]:
     """(line, rule) hits of these groups' literals in some lines only (the lines
-    :func:`rescan` read, once the document's packs are known)."""
-    return {(i, t) for i, t in _scan_lines(index, keys, sorted(set(lines)), groups) if t >= 0}
+    :func:`rescan` read, once the document's packs are known; ascending, as
+    :meth:`cleaner.hsscan.HyperscanScanner.special_lines` gives them)."""
+    return {(i, t) for i, t in _scan_lines(index, keys, lines, groups) if t >= 0}
 
 
 def _scan_lines(
