@@ -1,8 +1,8 @@
 """A rule set compiled once: patterns, guards and the one-pass literal prefilter.
 
 The prefilter is one Aho-Corasick automaton over the case-folded required literals of
-every rule and fingerprint of every loaded pack, plus a trie of the literals that must
-start a line (looked up at line starts only). One scan of a document proposes
+every rule and fingerprint of every loaded pack (those that must start a line are looked
+for right after a line break only). One scan of a document proposes
 (line, rule) pairs; the engine keeps those whose pack the document selected and confirms
 each with the rule's real pattern. The automaton is built once for all packs, so its
 cost does not multiply with the combinations of packs documents select.
@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import ahocorasick
 import regex
@@ -282,7 +282,8 @@ class CompiledIndex:
         self._targets: dict[str | None, Targets] = {None: base}
         self._targets.update(by_group)
         self._automata: dict[str | None, Automata] = {}
-        self._every: Automata | None = None
+        self._every: Automata = None
+        self._every_built = False
         #: (rule index, line) -> whether the rule fires there, for short lines (see
         #: :data:`VERDICT_KEY`): a corpus repeats its boilerplate lines thousands of times.
         self.verdicts: dict[tuple[int, str], bool] = {}
@@ -355,23 +356,28 @@ class CompiledIndex:
         default all of them.
         """
         if groups is None:
-            every = self._every
-            if every is None:  # two threads may both build it: either will do
-                every = self._every = _automata(self.literal_targets)
-            yield from _scan(folded, *every)
+            if not self._every_built:  # two threads may both build it: either will do
+                self._every = _automata(self.literal_targets)
+                self._every_built = True
+            yield from _scan(folded, self._every)
             return
         for name in groups:
-            pair = self._automata.get(name)
-            if pair is None:
+            try:
+                automaton = self._automata[name]
+            except KeyError:
                 targets = self._targets.get(name)
                 if targets is None:
                     continue
-                pair = self._automata[name] = _automata(targets)
-            yield from _scan(folded, *pair)
+                automaton = self._automata[name] = _automata(targets)
+            yield from _scan(folded, automaton)
 
 
 Targets = dict[tuple[str, int], tuple[int, ...]]  # (literal, anchor) -> rules, fingerprints
-Automata = tuple[ahocorasick.Automaton | None, ahocorasick.Automaton | None]
+#: One automaton over a group's literals (see :func:`_automata`), or None for no literal.
+Automata: TypeAlias = "ahocorasick.Automaton | None"
+#: What a hit of one automaton word proposes, by where it lies (index: the literal starts
+#: a line 2, ends one 1), as in :func:`cleaner.hsscan._outcomes`.
+Outcomes = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]
 
 
 def split_targets(
@@ -395,53 +401,54 @@ def split_targets(
 
 
 def _automata(literal_targets: Targets) -> Automata:
-    """An Aho-Corasick automaton for literals that may sit anywhere or must end the
-    line, and a trie of those that must start it (or be all of it): short ones such
-    as "by" or "on " occur all over a text, but only line starts need looking up."""
-    anywhere: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
-    starting: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+    """One Aho-Corasick automaton for a group's literals, run over the folded text with a
+    line break put in front (:func:`_scan`). A literal that must start its line (or be all
+    of it) is a word with that line break in front: short ones such as "by" or "on "
+    occur all over a text, but hit only where they open a line, and one pass over the
+    text finds both kinds (a trie looked up at each line's start cost a slice and a lookup
+    per prefix of every line, a third of the pure-Python scan)."""
+    words: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
     for (lit, anchor), ids in literal_targets.items():
-        where = starting if anchor in (LINE_START, WHOLE_LINE) else anywhere
-        where.setdefault(lit, []).append((anchor, ids))
-    automaton = starts = None
-    if anywhere:
-        automaton = ahocorasick.Automaton()
-        for lit, groups in anywhere.items():
-            automaton.add_word(lit, (len(lit), tuple(groups)))
-        automaton.make_automaton()
-    if starting:
-        starts = ahocorasick.Automaton()  # used as a trie: no make_automaton
-        for lit, groups in starting.items():
-            starts.add_word(lit, tuple(groups))
-    return automaton, starts
+        if not lit:
+            continue  # an empty literal proposes nothing (no prefix of length 0 is read)
+        key = "\n" + lit if anchor in (LINE_START, WHOLE_LINE) else lit
+        words.setdefault(key, []).append((anchor, ids))
+    if not words:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, groups in words.items():
+        length = len(key) - 1 if key.startswith("\n") else len(key)
+        automaton.add_word(key, (length, _word_outcomes(groups)))
+    automaton.make_automaton()
+    return automaton
 
 
-def _scan(
-    folded: str, automaton: ahocorasick.Automaton | None, starts: ahocorasick.Automaton | None
-) -> Iterator[tuple[int, int]]:
-    if automaton is not None:
-        line, previous, size = 0, 0, len(folded)
-        for end, (length, groups) in automaton.iter(folded):
-            line += folded.count("\n", previous, end)
-            previous = end
-            start = end - length + 1
-            starts_line = start == 0 or folded[start - 1] == "\n"
-            ends_line = end + 1 == size or folded[end + 1] == "\n"
-            for anchor, ids in groups:
-                if anchored_ok(anchor, starts_line, ends_line):
-                    for target in ids:
-                        yield line, target
-    if starts is not None:
-        longest = starts.longest_prefix
-        get = starts.get
-        for i, text in enumerate(folded.split("\n")):
-            depth = longest(text)  # the trie path the line's start follows
-            for k in range(1, depth + 1):
-                found = get(text[:k], None)
-                if found is None:
-                    continue
-                whole = k == len(text)
-                for anchor, ids in found:
-                    if anchor == LINE_START or whole:
-                        for target in ids:
-                            yield i, target
+def _word_outcomes(groups: list[tuple[int, tuple[int, ...]]]) -> Outcomes:
+    """The targets a hit proposes for each of the four places it may lie (starts a line
+    or not, ends one or not): worked out once per word, so a hit costs one lookup."""
+    by_place = [
+        tuple(
+            t
+            for anchor, ids in groups
+            if anchored_ok(anchor, where >= 2, where % 2 == 1)
+            for t in ids
+        )
+        for where in range(4)
+    ]
+    return by_place[0], by_place[1], by_place[2], by_place[3]
+
+
+def _scan(folded: str, automaton: Automata) -> Iterator[tuple[int, int]]:
+    if automaton is None:
+        return
+    text = "\n" + folded  # every line, the first one too, starts after a line break
+    line, previous, last = -1, 0, len(text) - 1
+    count = text.count
+    for end, (length, outcomes) in automaton.iter(text):
+        line += count("\n", previous, end)  # a word never ends in a line break
+        previous = end
+        where = (2 if text[end - length] == "\n" else 0) + (
+            1 if end == last or text[end + 1] == "\n" else 0
+        )
+        for target in outcomes[where]:
+            yield line, target
