@@ -9,10 +9,15 @@ one back skips the parse: all the built-in patterns load in about a tenth of a s
 where compiling them takes five.
 
 The file ``compiled-<tag>.bin`` in the cache folder (:func:`cleaner.cache.cache_dir`)
-is named by the Python and ``regex`` releases; each record holds one pattern's text, its
-flags and its compiled form, with a SHA-256 of the record, and is appended with one write
-(concurrent workers do not mix their records). A record that fails its sum or does not
-read back as that pattern is skipped; a file past :data:`MAX_BYTES` is started afresh.
+is named by the Python and ``regex`` releases and the record format; each record holds
+one pattern's text, its flags and its compiled form (pickled on its own), with a SHA-256
+of the record, and is appended with one write (concurrent workers do not mix their
+records). A process reads every record's text and flags at once but builds a compiled
+pattern only when asked for it: a run that cleans one file needs a few dozen of the
+thousands kept, and building them all was a sixth of a second of every start. A record
+that fails its sum is skipped, one that does not read back as its pattern is compiled
+again; a file past :data:`MAX_BYTES` is started afresh, and files of other releases
+beyond the :data:`KEEP_FILES` most recently used are removed.
 Records are read with an unpickler that builds nothing but ``regex``'s own compiled
 patterns. The compiled program is trusted like the Hyperscan databases beside it: the
 folder must be writable only by its user (see SECURITY.md).
@@ -31,19 +36,25 @@ from pathlib import Path
 
 import regex
 
-from cleaner.cache import cache_dir
+from cleaner.cache import cache_dir, prune
 
 #: Past this size the file is started afresh (edited rules leave old patterns behind).
 MAX_BYTES = 64 * 1024 * 1024
+#: Files kept for other Python and ``regex`` releases (and older record formats).
+KEEP_FILES = 3
+#: The record format, part of the file's name: a file of another format is not read.
+FORMAT = 2
 _HEAD = struct.Struct("<I8s")  # record length, first bytes of its SHA-256
 _BUILD = ("regex._regex", "compile")  # how a compiled pattern pickles
 
 _lock = threading.Lock()
-_tables: dict[Path, dict[tuple[str, int], regex.Pattern[str]]] = {}
+#: by folder: (pattern, flags) -> the compiled pattern, or its pickle until first asked for
+_tables: dict[Path, dict[tuple[str, int], regex.Pattern[str] | bytes]] = {}
 
 
 def _file(folder: Path) -> Path:
-    tag = hashlib.sha256(f"{sys.version}\0{regex.__version__}".encode()).hexdigest()[:16]
+    release = f"{sys.version}\0{regex.__version__}\0{FORMAT}"
+    tag = hashlib.sha256(release.encode()).hexdigest()[:16]
     return folder / f"compiled-{tag}.bin"
 
 
@@ -69,6 +80,13 @@ def compile_pattern(source: str, flags: int = 0) -> regex.Pattern[str]:
         if table is None:
             table = _tables[folder] = _read(_file(folder))
         found = table.get(key)
+    if isinstance(found, bytes):
+        found = _revive(found, source)
+        with _lock:
+            if found is not None:
+                table[key] = found
+            else:
+                table.pop(key, None)  # compiled and written again below
     if found is not None:
         return found
     compiled = regex.compile(source, flags)
@@ -79,7 +97,9 @@ def compile_pattern(source: str, flags: int = 0) -> regex.Pattern[str]:
     return compiled
 
 
-def _read(path: Path) -> dict[tuple[str, int], regex.Pattern[str]]:
+def _read(path: Path) -> dict[tuple[str, int], regex.Pattern[str] | bytes]:
+    """Each record's pattern and flags, with its compiled form still pickled (a later
+    record of the same pattern wins: it was written after an earlier one failed)."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -87,7 +107,7 @@ def _read(path: Path) -> dict[tuple[str, int], regex.Pattern[str]]:
     if len(data) > MAX_BYTES:
         path.unlink(missing_ok=True)
         return {}
-    table: dict[tuple[str, int], regex.Pattern[str]] = {}
+    table: dict[tuple[str, int], regex.Pattern[str] | bytes] = {}
     at, end = 0, len(data)
     while at + _HEAD.size <= end:
         size, digest = _HEAD.unpack_from(data, at)
@@ -101,29 +121,40 @@ def _read(path: Path) -> dict[tuple[str, int], regex.Pattern[str]]:
             source, flags, compiled = _PatternUnpickler(io.BytesIO(body)).load()
         except Exception:  # a damaged record is compiled again
             continue
-        if (
-            isinstance(source, str)
-            and isinstance(flags, int)
-            and isinstance(compiled, regex.Pattern)
-            and compiled.pattern == source
-        ):
+        if isinstance(source, str) and isinstance(flags, int) and isinstance(compiled, bytes):
             table[(source, flags)] = compiled
     return table
 
 
+def _revive(blob: bytes, source: str) -> regex.Pattern[str] | None:
+    """The compiled pattern a record holds, or None when it is not ``source``'s."""
+    try:
+        compiled = _PatternUnpickler(io.BytesIO(blob)).load()
+    except Exception:
+        return None
+    if isinstance(compiled, regex.Pattern) and compiled.pattern == source:
+        return compiled
+    return None
+
+
 def _append(folder: Path, source: str, flags: int, compiled: regex.Pattern[str]) -> None:
     try:
-        body = pickle.dumps((source, flags, compiled), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
+        body = pickle.dumps((source, flags, blob), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, ValueError):
         return
     record = _HEAD.pack(len(body), hashlib.sha256(body).digest()[:8]) + body
+    path = _file(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(_file(folder), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        new = not path.exists()
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         with os.fdopen(fd, "ab") as fh:  # one write per record
             fh.write(record)
     except OSError:
         return
+    if new:
+        prune(folder, "compiled-*.bin", KEEP_FILES)
 
 
 def forget() -> None:

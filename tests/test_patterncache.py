@@ -91,7 +91,9 @@ class _Boom:
         return (print, ("a cache record ran code",))
 
 
-@pytest.mark.parametrize("damage", ["flip", "cut", "forged", "wrong-pattern"])
+@pytest.mark.parametrize(
+    "damage", ["flip", "cut", "forged", "forged-inside", "wrong-pattern", "not-a-pattern"]
+)
 def test_a_damaged_or_forged_record_is_compiled_again(
     cache_folder: Path, damage: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -103,19 +105,48 @@ def test_a_damaged_or_forged_record_is_compiled_again(
         data = data[:-3] + bytes([data[-3] ^ 0xFF]) + data[-2:]
     elif damage == "cut":
         data = data[:-5]
-    elif damage == "forged":
+    elif damage == "forged":  # the record itself would run code
         data += _record(pickle.dumps(("third", 0, _Boom())))
-    else:  # a good record filed under another pattern's text
-        compiled = regex.compile("something else")
+    elif damage == "forged-inside":  # its compiled part would, once asked for
+        data += _record(pickle.dumps(("third", 0, pickle.dumps(_Boom()))))
+    elif damage == "wrong-pattern":  # a good record filed under another pattern's text
+        compiled = pickle.dumps(regex.compile("something else"))
         data += _record(pickle.dumps(("third", 0, compiled)))
+    else:
+        data += _record(pickle.dumps(("third", 0, pickle.dumps("third"))))
     path.write_bytes(data)
     patterncache.forget()
     table = patterncache._read(path)
     assert ("first kept", 0) in table  # records before the damage still read
-    assert ("second kept", 0) not in table or damage in ("forged", "wrong-pattern")
-    assert ("third", 0) not in table
-    assert patterncache.compile_pattern("third").search("a third line")
+    assert ("second kept", 0) not in table or damage not in ("flip", "cut")
+    third = patterncache.compile_pattern("third")
+    assert third.pattern == "third" and third.search("a third line")
+    assert not third.search("something else")
     assert "ran code" not in capsys.readouterr().out
+    # what was compiled again is written again, and a new process reads that record
+    patterncache.forget()
+    assert patterncache.compile_pattern("third").pattern == "third"
+    assert "ran code" not in capsys.readouterr().out
+
+
+def test_patterns_are_built_only_when_asked_for(cache_folder: Path) -> None:
+    for word in ("alpha", "beta", "gamma"):
+        patterncache.compile_pattern(rf"\b{word}\b")
+    patterncache.forget()
+    assert patterncache.compile_pattern(r"\bbeta\b").search("the beta test")
+    (table,) = patterncache._tables.values()
+    built = {key[0] for key, value in table.items() if isinstance(value, regex.Pattern)}
+    assert built == {r"\bbeta\b"}
+
+
+def test_files_of_other_releases_are_pruned(cache_folder: Path) -> None:
+    cache_folder.mkdir(parents=True, exist_ok=True)
+    for n in range(5):
+        (cache_folder / f"compiled-old{n}.bin").write_bytes(b"")
+    patterncache.compile_pattern("a new file")
+    left = sorted(p.name for p in cache_folder.glob("compiled-*.bin"))
+    assert len(left) == patterncache.KEEP_FILES
+    assert patterncache._file(cache_folder).name in left
 
 
 def test_an_oversized_file_is_started_afresh(
