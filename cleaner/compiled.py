@@ -20,6 +20,7 @@ from typing import Any, TypeAlias, TypeVar
 import ahocorasick
 import regex
 
+from cleaner.cache import pinned
 from cleaner.fixes import tidy_line
 from cleaner.matchers import compile_matcher, compile_pattern
 from cleaner.matchers.base import (
@@ -228,28 +229,31 @@ class CompiledIndex:
         self.rules: list[CompiledRule] = []
         self.pack_rules: dict[str, list[CompiledRule]] = {}
         self.fingerprints: list[CompiledFingerprint] = []
-        for pack in ruleset.packs:
-            bucket = self.pack_rules.setdefault(pack.id, [])
-            for rule in pack.rules:
-                compiled = _compile_rule(rule, len(self.rules))
-                self.rules.append(compiled)
-                bucket.append(compiled)
-            if pack.kind == "shared":
-                continue
-            for source, everywhere in zip(pack.fingerprints, pack.anywhere_flags(), strict=True):
-                # a fingerprint matches the whole line, so a leading literal starts it
-                lits, anchor = analyse(r"\A(?:" + source + r")\Z")
-                self.fingerprints.append(
-                    CompiledFingerprint(
-                        pack.id,
-                        len(self.fingerprints),
-                        compile_pattern(source),
-                        lits,
-                        anchor,
-                        everywhere,
-                        not runs_safely(source),
+        with pinned():  # the cache folder, read once for every pattern analysed
+            for pack in ruleset.packs:
+                bucket = self.pack_rules.setdefault(pack.id, [])
+                for rule in pack.rules:
+                    compiled = _compile_rule(rule, len(self.rules))
+                    self.rules.append(compiled)
+                    bucket.append(compiled)
+                if pack.kind == "shared":
+                    continue
+                for source, everywhere in zip(
+                    pack.fingerprints, pack.anywhere_flags(), strict=True
+                ):
+                    # a fingerprint matches the whole line, so a leading literal starts it
+                    lits, anchor = analyse(r"\A(?:" + source + r")\Z")
+                    self.fingerprints.append(
+                        CompiledFingerprint(
+                            pack.id,
+                            len(self.fingerprints),
+                            compile_pattern(source),
+                            lits,
+                            anchor,
+                            everywhere,
+                            not runs_safely(source),
+                        )
                     )
-                )
         self.unfiltered_rules = [r for r in self.rules if r.literals is None]
         #: per rule index: its word limit when :meth:`CompiledRule.fires` checks it before
         #: the pattern (see :data:`EARLY_WORDS`), else :data:`NO_LIMIT`

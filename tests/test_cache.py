@@ -4,6 +4,7 @@ when a document needs them) and the analyses of patterns."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,18 @@ def test_workers_filling_a_cold_cache_together_clean_as_one_process(tmp_path: Pa
     assert len(cache._read_analyses(analyses)) >= 300
     keys = (folder / cache.CHECKED_FILE).read_text(encoding="ascii").split()
     assert all(len(k) == 32 for k in keys) and len(keys) >= 300
+
+
+def test_pinned_reads_the_folder_settings_once_in_its_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "a"))
+    seen: list[Path | None] = []
+    with cache.pinned():
+        monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "b"))
+        assert cache.cache_dir() == tmp_path / "a"
+        other = threading.Thread(target=lambda: seen.append(cache.cache_dir()))
+        other.start()
+        other.join()
+    assert seen == [tmp_path / "b"]  # another thread reads the environment
+    assert cache.cache_dir() == tmp_path / "b"
