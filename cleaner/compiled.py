@@ -11,8 +11,10 @@ cost does not multiply with the combinations of packs documents select.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeAlias, TypeVar
@@ -25,6 +27,7 @@ from cleaner.fixes import tidy_line
 from cleaner.matchers import compile_matcher, compile_pattern
 from cleaner.matchers.base import (
     ANYWHERE,
+    LINE_END,
     LINE_START,
     WHOLE_LINE,
     LazyPattern,
@@ -410,36 +413,92 @@ def _automata(literal_targets: Targets) -> Automata:
     of it) is a word with that line break in front: short ones such as "by" or "on "
     occur all over a text, but hit only where they open a line, and one pass over the
     text finds both kinds (a trie looked up at each line's start cost a slice and a lookup
-    per prefix of every line, a third of the pure-Python scan)."""
-    words: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+    per prefix of every line, a third of the pure-Python scan). Such a word is only the
+    literal's first :data:`START_KEY` characters, the rest checked on a hit: line-start
+    literals are whole boilerplate lines of 36 characters on average, and building the
+    automaton over all of them took a quarter of a second of every process's start.
+
+    Each word's value: the literals it stands for, as (length, the rest that must follow
+    the word, what a hit proposes at each place, see :func:`_word_outcomes`)."""
+    with _collector_paused():
+        return _build(literal_targets)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector around a build that makes tens of thousands of
+    tuples and keeps them all (cycles it makes none): each collection of the oldest
+    generation would walk every object of the loaded packs, and building an automaton
+    set off several, more than half of the build's time."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _build(literal_targets: Targets) -> Automata:
+    words: dict[str, list[tuple[int, str, int, tuple[int, ...]]]] = {}
     for (lit, anchor), ids in literal_targets.items():
         if not lit:
             continue  # an empty literal proposes nothing (no prefix of length 0 is read)
-        key = "\n" + lit if anchor in (LINE_START, WHOLE_LINE) else lit
-        words.setdefault(key, []).append((anchor, ids))
+        if anchor in (LINE_START, WHOLE_LINE):
+            key, rest = "\n" + lit[:START_KEY], lit[START_KEY:]
+        else:
+            key, rest = lit, ""
+        words.setdefault(key, []).append((len(lit), rest, anchor, ids))
     if not words:
         return None
     automaton = ahocorasick.Automaton()
-    for key, groups in words.items():
-        length = len(key) - 1 if key.startswith("\n") else len(key)
-        automaton.add_word(key, (length, _word_outcomes(groups)))
+    add = automaton.add_word
+    for key, found in words.items():
+        if len(found) == 1:  # most words: one literal with one anchor
+            length, rest, anchor, ids = found[0]
+            add(key, ((length, rest, _word_outcomes([(anchor, ids)])),))
+            continue
+        same: dict[tuple[int, str], list[tuple[int, tuple[int, ...]]]] = {}
+        for length, rest, anchor, ids in found:
+            same.setdefault((length, rest), []).append((anchor, ids))
+        add(key, tuple((n, r, _word_outcomes(groups)) for (n, r), groups in same.items()))
     automaton.make_automaton()
     return automaton
 
 
+#: Characters of a line-start literal that its automaton word holds (:func:`_automata`).
+START_KEY = 12
+
+
 def _word_outcomes(groups: list[tuple[int, tuple[int, ...]]]) -> Outcomes:
     """The targets a hit proposes for each of the four places it may lie (starts a line
-    or not, ends one or not): worked out once per word, so a hit costs one lookup."""
-    by_place = [
-        tuple(
-            t
-            for anchor, ids in groups
-            if anchored_ok(anchor, where >= 2, where % 2 == 1)
-            for t in ids
+    or not, ends one or not): worked out once per word, so a hit costs one lookup. Most
+    words stand for one anchor (read from :data:`_PLACES`: this runs for every word of
+    every automaton built)."""
+    if len(groups) == 1:
+        anchor, ids = groups[0]
+        places = _PLACES[anchor]
+        return (
+            ids if places[0] else (),
+            ids if places[1] else (),
+            ids if places[2] else (),
+            ids if places[3] else (),
         )
-        for where in range(4)
-    ]
-    return by_place[0], by_place[1], by_place[2], by_place[3]
+    by_place: list[list[int]] = [[], [], [], []]
+    for anchor, ids in groups:
+        for where, ok in enumerate(_PLACES[anchor]):
+            if ok:
+                by_place[where].extend(ids)
+    return tuple(by_place[0]), tuple(by_place[1]), tuple(by_place[2]), tuple(by_place[3])
+
+
+#: By anchor: whether a hit at each of the four places (index: starts a line 2, ends one
+#: 1) satisfies it.
+_PLACES = {
+    anchor: tuple(anchored_ok(anchor, where >= 2, where % 2 == 1) for where in range(4))
+    for anchor in (ANYWHERE, LINE_START, WHOLE_LINE, LINE_END)
+}
 
 
 def _scan(folded: str, automaton: Automata) -> Iterator[tuple[int, int]]:
@@ -447,12 +506,18 @@ def _scan(folded: str, automaton: Automata) -> Iterator[tuple[int, int]]:
         return
     text = "\n" + folded  # every line, the first one too, starts after a line break
     line, previous, last = -1, 0, len(text) - 1
-    count = text.count
-    for end, (length, outcomes) in automaton.iter(text):
+    count, starts = text.count, text.startswith
+    for end, entries in automaton.iter(text):
         line += count("\n", previous, end)  # a word never ends in a line break
         previous = end
-        where = (2 if text[end - length] == "\n" else 0) + (
-            1 if end == last or text[end + 1] == "\n" else 0
-        )
-        for target in outcomes[where]:
-            yield line, target
+        for length, rest, outcomes in entries:
+            stop = end
+            if rest:
+                if not starts(rest, end + 1):
+                    continue
+                stop += len(rest)
+            where = (2 if text[stop - length] == "\n" else 0) + (
+                1 if stop == last or text[stop + 1] == "\n" else 0
+            )
+            for target in outcomes[where]:
+                yield line, target
