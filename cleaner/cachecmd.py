@@ -93,13 +93,7 @@ def warm(rule_dirs: tuple[str, ...] = (), builtin: bool = True) -> Warmed:
     index = cleaner._index
     patterns: dict[int, LazyPattern] = {}
     for rule in index.rules:
-        for lazy in (
-            rule.pattern,
-            rule.unless,
-            rule.probe,
-            rule.unless_after,
-            rule.unless_before,
-        ):
+        for lazy in (rule.pattern, rule.probe, *rule.guards):
             if isinstance(lazy, LazyPattern):
                 patterns[id(lazy)] = lazy
     for fingerprint in index.fingerprints:

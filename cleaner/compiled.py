@@ -96,6 +96,11 @@ class CompiledRule:
     def is_cut(self) -> bool:
         return self.rule.action in ("cut-after", "cut-before")
 
+    @property
+    def guards(self) -> tuple[LazyPattern, ...]:
+        """The compiled guards the rule has (see :attr:`cleaner.model.Rule.guards`)."""
+        return tuple(g for g in (self.unless, self.unless_after, self.unless_before) if g)
+
     def fires(self, key: str, timeout: float | None) -> bool:
         """Does the rule fire on this (trimmed, non-blank) line? May raise TimeoutError."""
         # a small word limit first: counting a few words is cheaper than most patterns

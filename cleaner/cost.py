@@ -138,9 +138,8 @@ def compile_all(rules: Iterable[Rule]) -> float:
         for lazy in (matcher.pattern, matcher.probe):
             if lazy is not None:
                 _ = lazy.compiled
-        for guard in (rule.unless, rule.unless_after, rule.unless_before):
-            if guard:
-                _ = compile_pattern(guard).compiled
+        for guard in rule.guards:
+            _ = compile_pattern(guard).compiled
     return time.perf_counter() - start
 
 

@@ -108,6 +108,13 @@ class Rule:
     location: Location | None = None
 
     @property
+    def guards(self) -> tuple[str, ...]:
+        """The rule's guard patterns (``unless``, ``unless_after``, ``unless_before``) that
+        it has: one list for the code that compiles or times every pattern, so that a new
+        guard key is added in one place."""
+        return tuple(g for g in (self.unless, self.unless_after, self.unless_before) if g)
+
+    @property
     def slug(self) -> str:
         return self.id.split("/", 1)[1]
 
