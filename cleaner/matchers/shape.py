@@ -25,11 +25,14 @@ from cleaner.matchers.words import count_words
 
 #: Characters a line may end with to count as ending like a sentence: Latin and CJK
 #: stops, closing quotes of every convention (the German "\u2018" closes a single
-#: quote), brackets, and the full stops of Devanagari (\u0964 \u0965), Arabic and Urdu
-#: (\u061f \u06d4), Ethiopic (\u1362) and Burmese (\u104b).
+#: quote), brackets, the full stops of Devanagari (\u0964 \u0965), Arabic and Urdu
+#: (\u061f \u06d4), Ethiopic (\u1362) and Burmese (\u104b), and the end marks
+#: magazines set after a story's last sentence (\u2666 \u25c6 \u25a0 \u220e: "... the
+#: end. \u2666"), which make a short last paragraph look unfinished otherwise.
 FINAL_PUNCTUATION = frozenset(
     ".!?\u2026:;\u3002\uff01\uff1f\uff1a\uff1b\uff0e\uff61\u201d\u201c\u2019\u2018\"'"
     "\u00bb\u00ab\u203a\u2039)]\u300d\u300f\uff09\u0964\u0965\u061f\u06d4\u1362\u104b"
+    "\u2666\u25c6\u25a0\u220e"
 )
 _WHOLE_LINE = LazyPattern(r"^.*\Z", regex.DOTALL)
 
