@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from cleaner.html.flags import _SUBHEADINGS, JUNK_TAGS, _category_of, flag_of
+from cleaner.html.flags import _SUBHEADINGS, JUNK_TAGS, _category_of, flag_of, tag_ids
 from cleaner.html.prose import LINK_LINE, LINKED_PROSE, PROSE_LINE, _ends_sentence
 from cleaner.html.root import choose_root, headlines_of, paragraph_roots
 from cleaner.html.walk import _NONE, Block, _node_text, _Walker
@@ -125,16 +125,8 @@ def _strip_junk(body: LexborNode) -> None:
 
 @cache
 def _junk_ids() -> frozenset[int]:
-    """Lexbor's tag ids of :data:`JUNK_TAGS`, read once from a parsed snippet (selectolax
-    is imported lazily, so they cannot be module constants)."""
-    from selectolax.lexbor import LexborHTMLParser
-
-    tree = LexborHTMLParser("<body>" + "".join(f"<{t}></{t}>" for t in JUNK_TAGS) + "</body>")
-    nodes = tree.body.traverse() if tree.body is not None else ()
-    ids = frozenset(n.tag_id for n in nodes if n.tag in JUNK_TAGS)
-    if len(ids) != len(JUNK_TAGS):  # pragma: no cover - Lexbor changed
-        raise RuntimeError("cannot read Lexbor's tag ids")
-    return ids
+    """Lexbor's tag ids of :data:`JUNK_TAGS` (:func:`cleaner.html.flags.tag_ids`)."""
+    return frozenset(tag_ids(JUNK_TAGS).values())
 
 
 def extract(

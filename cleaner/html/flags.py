@@ -8,7 +8,8 @@ choice, the walk and the reports of removed nodes all ask it and must get the sa
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import cache
 
 from cleaner.model import Category
 
@@ -320,3 +321,39 @@ def _category_of(reason: str) -> Category:
             if name == reason:
                 return category
     return "other"
+
+
+#: Tags that only parse inside a table; :func:`tag_ids` sets them in one.
+_TABLE_PARTS = frozenset(("caption", "thead", "tbody", "tfoot", "tr", "td", "th", "table"))
+
+
+def tag_ids(names: Iterable[str]) -> dict[str, int]:
+    """Lexbor's tag ids of these tag names (``"-text"``: a text node), read once per set
+    from a parsed snippet.
+
+    Why ids: walks that visit every node tell elements apart by ``tag_id``, a small int
+    read straight from the node, where ``tag`` looks the name up and returns a new string.
+    The ids are Lexbor's fixed numbering of the HTML tags; selectolax is imported lazily,
+    so they cannot be module constants."""
+    return _tag_ids(frozenset(names))
+
+
+@cache
+def _tag_ids(names: frozenset[str]) -> dict[str, int]:
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(
+        "<body>text"
+        + "".join(f"<{t}></{t}>" for t in sorted(names - _TABLE_PARTS) if t != "-text")
+        + "<table><caption></caption><thead><tr><th></th></tr></thead>"
+        "<tbody><tr><td></td></tr></tbody><tfoot></tfoot></table></body>"
+    )
+    ids: dict[str, int] = {}
+    root = tree.root
+    for node in root.traverse(include_text=True) if root is not None else ():
+        tag = node.tag or ""
+        if tag in names:
+            ids[tag] = node.tag_id
+    if len(ids) != len(names):  # pragma: no cover - Lexbor changed
+        raise RuntimeError(f"cannot read Lexbor's tag ids of {sorted(names - ids.keys())}")
+    return ids

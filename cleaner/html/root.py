@@ -11,7 +11,15 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from cleaner.html.flags import _CELLS, _SUBHEADINGS, _WORDS, BLOCK_TAGS, HEADINGS, flag_of
+from cleaner.html.flags import (
+    _CELLS,
+    _SUBHEADINGS,
+    _WORDS,
+    BLOCK_TAGS,
+    HEADINGS,
+    flag_of,
+    tag_ids,
+)
 from cleaner.html.prose import (
     INSET_PARAGRAPH,
     PROSE_KEEP,
@@ -498,38 +506,10 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
 @cache
 def _owner_ids() -> tuple[dict[int, str], int, int]:
     """Lexbor's tag ids of :data:`_OWNERS` (id -> tag name), the id of ``<a>`` and that of
-    a text node.
-
-    Why ids: :func:`_units` climbs from each text node to its block, and ``tag_id`` is a
-    small int read straight from the node where ``tag`` looks the name up in a dict and
-    returns a string; the climb is a fifth of :func:`_units`. The ids are Lexbor's fixed
-    numbering of the HTML tags, read once from a parsed snippet (selectolax is imported
-    lazily, so they cannot be module constants)."""
-    from selectolax.lexbor import LexborHTMLParser
-
-    tree = LexborHTMLParser(
-        "<body>text<a></a>"
-        + "".join(f"<{t}></{t}>" for t in sorted(_OWNERS) if t not in _TABLE_PARTS)
-        + "<table><caption></caption><thead><tr><th></th></tr></thead>"
-        "<tbody><tr><td></td></tr></tbody><tfoot></tfoot></table></body>"
-    )
-    ids: dict[int, str] = {}
-    link = text = -1
-    root = tree.root
-    for node in root.traverse(include_text=True) if root is not None else ():
-        tag = node.tag or ""
-        if tag in _OWNERS:
-            ids[node.tag_id] = tag
-        elif tag == "a":
-            link = node.tag_id
-        elif tag == "-text":
-            text = node.tag_id
-    if len(ids) != len(_OWNERS) or link < 0 or text < 0:  # pragma: no cover - Lexbor changed
-        raise RuntimeError("cannot read Lexbor's tag ids")
-    return ids, link, text
-
-
-_TABLE_PARTS = frozenset(("caption", "thead", "tbody", "tfoot", "tr", "td", "th", "table"))
+    a text node (:func:`cleaner.html.flags.tag_ids`): :func:`_units` climbs from each
+    text node to its block by ``tag_id``, a fifth of its time."""
+    ids = tag_ids(_OWNERS | {"a", "-text"})
+    return {ids[t]: t for t in _OWNERS}, ids["a"], ids["-text"]
 
 
 def _container(node: LexborNode, chars: int, body_id: int, lengths: dict[int, int]) -> LexborNode:
