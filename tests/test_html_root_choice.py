@@ -225,3 +225,44 @@ def test_teaser_cards_sharing_only_layout_classes_are_not_twins_of_the_body(
     )
     got = lines(generic.clean_html(page(body)).text)
     assert got == STORY
+
+
+def _junk_page() -> str:
+    noscript = "".join(
+        f"<p>Please turn on scripts in your browser to read this page and the {i} others.</p>"
+        for i in range(6)
+    )
+    return page(
+        f"<noscript>{noscript}</noscript>\n"
+        '<script>var story = "' + "a long string of words in a script " * 20 + '";</script>\n'
+        '<div id="story"><h1>Weir to be repaired</h1>\n'
+        + "".join(f"<p>{p}</p>\n" for p in STORY[:5])
+        + "<button><div>Share this story with your friends and family today</div></button>\n"
+        + "<svg><text><tspan>Chart of the river level over the last ten years</tspan></text></svg>"
+        + "".join(f"<p>{p}</p>" for p in STORY[5:])
+        + "</div>\n<template><p>"
+        + "A template paragraph that the page's scripts would fill in later on. " * 5
+        + "</p></template>\n  "
+    )
+
+
+def test_junk_is_stepped_over_and_unlinked_by_the_unit_walk() -> None:
+    # pages without pack selectors leave the junk to the walk that reads the text units:
+    # its units and the tree it leaves must be those of a page stripped first
+    from selectolax.lexbor import LexborHTMLParser
+
+    from cleaner.html.flags import strip_junk
+    from cleaner.html.root import _units
+
+    walked, stripped = LexborHTMLParser(_junk_page()), LexborHTMLParser(_junk_page())
+    assert walked.body is not None and stripped.body is not None
+    strip_junk(stripped.body)
+    plain = [(o.tag, text, links, tag) for o, text, links, tag in _units(stripped.body)]
+    units = [(o.tag, text, links, tag) for o, text, links, tag in _units(walked.body)]
+    assert units == plain
+    assert [u[1] for u in units if u[3] == "p"] == STORY
+    assert walked.body.html == stripped.body.html
+
+
+def test_junk_beside_the_story_never_reaches_the_output(generic: Cleaner) -> None:
+    assert lines(generic.clean_html(_junk_page()).text) == STORY
