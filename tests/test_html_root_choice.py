@@ -266,3 +266,43 @@ def test_junk_is_stepped_over_and_unlinked_by_the_unit_walk() -> None:
 
 def test_junk_beside_the_story_never_reaches_the_output(generic: Cleaner) -> None:
     assert lines(generic.clean_html(_junk_page()).text) == STORY
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "<div>\n      {p}\n    </div>",  # loose text of a <div>, as the second
+        "<div>\n      <p>{p}</p>\n    </div>",  # a <p> in a bare wrapper, indented source
+    ],
+    ids=["loose", "wrapped-p"],
+)
+def test_a_shorter_div_paragraph_beside_a_long_one_is_article(generic: Cleaner, first: str) -> None:
+    # a story set as <div> text under subheadings: a long paragraph, then a shorter one
+    # (under 400 characters, with no run of siblings); alone in its card such text is a
+    # teaser, beside a long paragraph of the same container it is the story's
+    long_para = " ".join(STORY[:5])
+    short_para = " ".join(STORY[5:8])
+    assert len(long_para) >= 400 > len(short_para)
+    body = (
+        '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        "<article><h1>Weir to be repaired</h1>"
+        + first.format(p=long_para.replace(". ", ".\n      "))
+        + f"<h2>Paying for it</h2><div>\n      {short_para}\n    </div></article>"
+    )
+    got = lines(generic.clean_html(page(body)).text)
+    assert got == [long_para, "Paying for it", short_para]
+
+
+def test_a_teaser_card_beside_a_long_div_paragraph_elsewhere_stays_out(
+    generic: Cleaner,
+) -> None:
+    # the short text of a card is not the story's for a long paragraph in another container
+    long_para = " ".join(STORY[:5])
+    card = (
+        '<div class="card"><h3><a href="/s1">Another story from the valley</a></h3>'
+        "<div>A short summary of a story about the new bridge that opens in the spring.</div>"
+        "</div>"
+    )
+    body = f"<article><h1>Weir to be repaired</h1><div>{long_para}</div></article>{card}"
+    got = lines(generic.clean_html(page(body)).text)
+    assert got == [long_para]

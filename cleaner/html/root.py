@@ -71,7 +71,8 @@ MIN_PROSE = 200
 ARTICLE_PARAGRAPHS = 3
 ARTICLE_PROSE = 1000
 #: Loose text (outside <p>) is a paragraph when it is this long, or when its parent holds
-#: this many prose units (a teaser's or a comment's text sits alone in its card).
+#: this many prose units (a teaser's or a comment's text sits alone in its card), or a
+#: paragraph this long (a story set as <div> text, two paragraphs under subheadings).
 LOOSE_BLOCK = 400
 LOOSE_SIBLINGS = 3
 
@@ -141,10 +142,12 @@ def paragraph_roots(
     para_nodes: list[LexborNode] = []
     titles: list[tuple[int, tuple[int, ...]]] = []  # (paragraphs before it, its chain)
     # loose prose counts when it is a block of prose (text split by <br>) or one of a run
-    # of paragraphs (a <div> per paragraph, maybe each in wrappers of its own); alone in
-    # its card, with a headline or a name beside it, it is a teaser or a comment
+    # of paragraphs (a <div> per paragraph, maybe each in wrappers of its own), or it
+    # stands beside a long paragraph in one container; alone in its card, with a headline
+    # or a name beside it, it is a teaser or a comment
     found: list[tuple[LexborNode, LexborNode, str, float, str]] = []
     siblings: dict[int, int] = {}  # container's mem_id -> prose units directly in it
+    beside: set[int] = set()  # containers holding a long paragraph (LOOSE_BLOCK)
     lengths: dict[int, int] = {}
     leads: list[tuple[int, LexborNode, tuple[int, ...]]] = []  # (seq, element, its chain)
     seqs: list[int] = []  # each paragraph's place among the units, in document order
@@ -164,6 +167,13 @@ def paragraph_roots(
             parent = _container(parent, len(text), body_id, lengths)
         if g:
             siblings[parent.mem_id] = siblings.get(parent.mem_id, 0) + 1
+            if len(text) >= LOOSE_BLOCK and unit_tag != "li":
+                # a long paragraph beside shorter loose ones: the container a <p>'s
+                # wrappers stand in (measured as the wrappers are, whitespace and all)
+                holder = parent
+                if unit_tag == "p":
+                    holder = _container(parent, _length(owner, lengths), body_id, lengths)
+                beside.add(holder.mem_id)
         found.append((owner, parent, text, g, unit_tag))
     head_words = _headline_words(headlines)
     for seq, (owner, parent, text, g, unit_tag) in enumerate(found):
@@ -177,6 +187,7 @@ def paragraph_roots(
             unit_tag not in _LISTED
             and len(text) < LOOSE_BLOCK
             and siblings[parent.mem_id] < LOOSE_SIBLINGS
+            and parent.mem_id not in beside
         ):
             if (
                 len(text) >= LEAD_CHARS
@@ -699,14 +710,19 @@ def _after_image(node: LexborNode) -> bool:
 _PICTURES = frozenset(("img", "picture", "figure"))
 
 
-def _holds_only(node: LexborNode, text: str, lengths: dict[int, int]) -> bool:
-    """Whether an element's text is its own text and little else (a lead taken whole must
-    not bring a byline or a caption inside it along)."""
+def _length(node: LexborNode, lengths: dict[int, int]) -> int:
+    """An element's text length as :func:`_container` measures it (cached by id)."""
     key = node.mem_id
     n = lengths.get(key)
     if n is None:
         n = lengths[key] = len(node.text(deep=True, separator="", strip=True))
-    return n <= len(text) + 24
+    return n
+
+
+def _holds_only(node: LexborNode, text: str, lengths: dict[int, int]) -> bool:
+    """Whether an element's text is its own text and little else (a lead taken whole must
+    not bring a byline or a caption inside it along)."""
+    return _length(node, lengths) <= len(text) + 24
 
 
 def _wrapper_share(flag: str | None) -> float:
