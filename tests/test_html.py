@@ -551,6 +551,36 @@ def test_a_list_of_fixes_keeps_its_linked_entries_beside_its_sentences(
     assert "Buses cut" not in out and "Trams late" not in out
 
 
+def test_a_checklist_keeps_the_one_question_that_links_an_older_post(generic: Cleaner) -> None:
+    # a list of short questions in the post's own words; one links to an earlier post, so
+    # it is nearly all link text, but most of the list is not linked: it is the story's
+    questions = [
+        "Does the route run after midnight?",
+        "<a href='/posts/night-fares'>Is the fare the same at night</a>?",
+        "Who drives the last bus?",
+        "Is there a stop near the hospital?",
+    ]
+    listed = "".join(f"<li>{q}</li>" for q in questions)
+    related = "".join(
+        f'<li><a href="/{n}">{i}</a></li>' for n, i in enumerate(["Buses cut", "Trams late"])
+    )
+    body = story(PARA[:3], f"<ul>{listed}</ul>", [PARA[3], f"<ul>{related}</ul>", *MORE[:2]])
+    out = lines(generic.clean_html(page(body)).text)
+    assert "Is the fare the same at night?" in out
+    assert "Who drives the last bus?" in out
+    assert "Buses cut" not in out and "Trams late" not in out
+
+
+def test_a_menu_with_one_unlinked_item_is_still_links(generic: Cleaner) -> None:
+    # the current section is plain text in a menu of links: the links still go
+    menu = "<li>City</li>" + "".join(
+        f'<li><a href="/{n}">{i}</a></li>' for n, i in enumerate(["Sport", "Weather", "Travel"])
+    )
+    body = story(PARA[:3], f"<ul>{menu}</ul>", [PARA[3], *MORE[:2]])
+    out = lines(generic.clean_html(page(body)).text)
+    assert not {"Sport", "Weather", "Travel"} & set(out)
+
+
 def test_a_row_of_linked_names_after_a_label_is_not_a_sentence(generic: Cleaner) -> None:
     rows = (
         "<li>Who was questioned: <a href='/a'>Jan Novak</a> | <a href='/b'>Eva Kral</a></li>"

@@ -195,15 +195,30 @@ def _prose_lists(blocks: Sequence[Block], parents: dict[int, int]) -> set[int]:
     AsyncShutdown hang ...</a>"), so some items are mostly link text and went as link
     lines, while the unlinked items beside them stayed. Lists of teasers, menus and share
     buttons link every item whole; an item that adds a sentence of its own is kept anyway,
-    so this keeps at most a linked entry beside it."""
-    prose = {
-        b.group
-        for b in blocks
-        if b.group >= 0
-        and len(b.text) - b.links >= PROSE_ITEM_CHARS
-        and b.links < LINK_LINE * len(b.text)
-        and len(b.text.split(None, PROSE_ITEM_WORDS)) > PROSE_ITEM_WORDS
-    }
+    so this keeps at most a linked entry beside it.
+
+    A list of short items in the post's own words is article text too when most of its
+    items are not links: a checklist of questions ("Is this a planned purchase?") that
+    links one of them to an older post ("<a>Where will it go</a>?") keeps that one (see
+    :data:`OWN_ITEMS`); a menu, a breadcrumb or a list of teasers links most of its items."""
+    prose: set[int] = set()
+    plain: dict[int, int] = {}  # list -> items not made of link text
+    linked: dict[int, int] = {}  # list -> items made of link text
+    for b in blocks:
+        if b.group < 0:
+            continue
+        if b.links >= LINK_LINE * len(b.text):
+            linked[b.group] = linked.get(b.group, 0) + 1
+            continue
+        plain[b.group] = plain.get(b.group, 0) + 1
+        if (
+            len(b.text) - b.links >= PROSE_ITEM_CHARS
+            and len(b.text.split(None, PROSE_ITEM_WORDS)) > PROSE_ITEM_WORDS
+        ):
+            prose.add(b.group)
+    for group, n in linked.items():
+        if plain.get(group, 0) >= OWN_ITEMS * n:
+            prose.add(group)
     if not prose:
         return prose
     out = set()
@@ -220,6 +235,9 @@ def _prose_lists(blocks: Sequence[Block], parents: dict[int, int]) -> set[int]:
 #: sentence of the article's own (a row of linked names between a label and bars is not).
 PROSE_ITEM_WORDS = 8
 PROSE_ITEM_CHARS = 60
+#: A list with this many items of plain text per item of link text (and so two at least)
+#: is the post's own list: its linked items are entries of it (:func:`_prose_lists`).
+OWN_ITEMS = 2
 
 
 def _section_title(root: LexborNode) -> LexborNode | None:
