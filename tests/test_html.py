@@ -1051,15 +1051,16 @@ def test_headline_without_final_mark_is_not_a_sentence() -> None:
 
 
 # -- a body in sections --------------------------------------------------------------------------
-def _sectioned(title_attrs: str = "") -> str:
-    """A report set in sections, each ``<h2>`` beside (not inside) its body's container."""
+def _sectioned(title_attrs: str = "", wrap: str = "{}") -> str:
+    """A report set in sections, each ``<h2>`` beside (not inside) its body's container,
+    maybe in a wrapper of its own (``wrap``)."""
     parts = [
         ("Background", PARA[:2]),
         ("Findings", PARA[2:]),
         ("What happens next", [p.replace("The", "This year the", 1) for p in PARA]),
     ]
     sections = "".join(
-        f'<section><div class="report-section"><h2{title_attrs}>{name}</h2>'
+        f'<section><div class="report-section">{wrap.format(f"<h2{title_attrs}>{name}</h2>")}'
         f'<div class="report-section__content">{"".join(f"<p>{p}</p>" for p in paras)}</div>'
         "</div></section>"
         for name, paras in parts
@@ -1074,6 +1075,21 @@ def test_section_titles_beside_twin_bodies_are_kept(generic: Cleaner) -> None:
     for name in ("Background", "Findings", "What happens next"):
         assert name in out
     assert out.index("Findings") == out.index(PARA[1]) + 1  # each before its own section
+
+
+def test_section_titles_in_a_header_of_their_own_are_kept(generic: Cleaner) -> None:
+    # a CMS that wraps each section's title in a <header> (or an <hgroup>) of its own
+    for wrap in ("<header>\n  {}\n</header>", "<hgroup>{}</hgroup>"):
+        out = lines(generic.clean_html(page(_sectioned(wrap=wrap))).text)
+        for name in ("Background", "Findings", "What happens next"):
+            assert name in out
+        assert out.index("Findings") == out.index(PARA[1]) + 1
+
+
+def test_a_hinted_header_beside_a_twin_body_stays_out(generic: Cleaner) -> None:
+    wrap = '<header class="related-header">{}</header>'
+    out = lines(generic.clean_html(page(_sectioned(wrap=wrap))).text)
+    assert "Findings" not in out and PARA[2] in out
 
 
 def test_hinted_title_beside_a_twin_body_stays_out(generic: Cleaner) -> None:

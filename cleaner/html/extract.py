@@ -247,15 +247,49 @@ def _section_title(root: LexborNode) -> LexborNode | None:
     class="section__content">...</div>``: the roots are the section bodies (twins of one
     class), and each section's title is the element just before its body, outside it.
     Only a subheading without a boilerplate hint counts ("Related stories" above a box
-    has one, or is not next to a root)."""
-    node = root.prev
-    while node is not None and node.tag in ("-text", "-comment"):
-        if node.tag == "-text" and (node.text_content or "").strip():
-            return None  # loose text between them: not a title of this root
-        node = node.prev
+    has one, or is not next to a root). A subheading may stand alone in a ``<header>`` or
+    an ``<hgroup>`` of its own (``<header><h2>Discussion</h2></header>``), which is looked
+    through when it holds nothing else and has no hint either."""
+    node = _element_before(root)
+    if node is not None and node.tag in _TITLE_WRAPPERS:
+        if flag_of(node.tag, node.attributes) is not None:
+            return None
+        node = _only_child(node)
     if node is None or node.tag not in _SUBHEADINGS:
         return None
     return node if flag_of(node.tag, node.attributes) is None else None
+
+
+#: Elements that may hold a section's subheading alone (:func:`_section_title`).
+_TITLE_WRAPPERS = frozenset(("header", "hgroup"))
+
+
+def _element_before(node: LexborNode) -> LexborNode | None:
+    """The element right before ``node``, past comments and whitespace; None when there is
+    none or loose text comes first."""
+    prev = node.prev
+    while prev is not None and prev.tag in ("-text", "-comment"):
+        if prev.tag == "-text" and (prev.text_content or "").strip():
+            return None  # loose text between them: not a title of this root
+        prev = prev.prev
+    return prev
+
+
+def _only_child(node: LexborNode) -> LexborNode | None:
+    """The one element inside ``node``, with only whitespace and comments beside it, or
+    None."""
+    found = None
+    child = node.child
+    while child is not None:
+        if child.tag == "-text":
+            if (child.text_content or "").strip():
+                return None
+        elif child.tag != "-comment":
+            if found is not None:
+                return None
+            found = child
+        child = child.next
+    return found
 
 
 def _join_drop_caps(blocks: list[Block]) -> list[Block]:
