@@ -246,24 +246,6 @@ def _junk_page() -> str:
     )
 
 
-def test_junk_is_stepped_over_and_unlinked_by_the_unit_walk() -> None:
-    # pages without pack selectors leave the junk to the walk that reads the text units:
-    # its units and the tree it leaves must be those of a page stripped first
-    from selectolax.lexbor import LexborHTMLParser
-
-    from cleaner.html.flags import strip_junk
-    from cleaner.html.root import _units
-
-    walked, stripped = LexborHTMLParser(_junk_page()), LexborHTMLParser(_junk_page())
-    assert walked.body is not None and stripped.body is not None
-    strip_junk(stripped.body)
-    plain = [(o.tag, text, links, tag) for o, text, links, tag in _units(stripped.body)]
-    units = [(o.tag, text, links, tag) for o, text, links, tag in _units(walked.body)]
-    assert units == plain
-    assert [u[1] for u in units if u[3] == "p"] == STORY
-    assert walked.body.html == stripped.body.html
-
-
 def test_junk_beside_the_story_never_reaches_the_output(generic: Cleaner) -> None:
     assert lines(generic.clean_html(_junk_page()).text) == STORY
 

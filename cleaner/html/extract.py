@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
-from cleaner.html.flags import _SUBHEADINGS, _category_of, flag_of, strip_junk
+from cleaner.html.flags import _SUBHEADINGS, JUNK_TAGS, _category_of, flag_of, tag_ids
 from cleaner.html.prose import LINK_LINE, LINKED_PROSE, PROSE_LINE, _ends_sentence
 from cleaner.html.root import choose_root, headlines_of, paragraph_roots
 from cleaner.html.walk import _NONE, Block, _node_text, _Walker
@@ -106,6 +107,28 @@ def _inside(node: LexborNode, ids: set[int], body: LexborNode) -> bool:
     return False
 
 
+def _strip_junk(body: LexborNode) -> None:
+    """Take the elements that never hold text (:data:`JUNK_TAGS`) out of the tree.
+
+    One walk of the body's elements for all of them, each told by its Lexbor tag id (a
+    small int): ``strip_tags`` walks the whole document once per tag, and a selector
+    list of the twenty tags (``body.css``) costs half again as much as this walk, since
+    Lexbor matches the list's selectors one by one. The matches are collected first and
+    unlinked after the walk, in document order, as the selector list gave them. Each is
+    only unlinked, as ``strip_tags`` does, never freed, so a match inside an earlier one
+    (an ``<input>`` in a ``<label>``) is safe to unlink too; the head is left alone,
+    since nothing reads it after this."""
+    junk = _junk_ids()
+    for node in [n for n in body.traverse() if n.tag_id in junk]:
+        node.decompose(recursive=False)
+
+
+@cache
+def _junk_ids() -> frozenset[int]:
+    """Lexbor's tag ids of :data:`JUNK_TAGS` (:func:`cleaner.html.flags.tag_ids`)."""
+    return frozenset(tag_ids(JUNK_TAGS).values())
+
+
 def extract(
     tree: LexborHTMLParser,
     rules: Sequence[HtmlRule] = (),
@@ -119,8 +142,7 @@ def extract(
     body = tree.body or tree.root
     if body is None:
         return Extraction([], nodes, "")
-    if rules or selectors:
-        strip_junk(body)  # before any selector sees the page (else the root walk does it)
+    _strip_junk(body)
     if rules:
         found = [(n, rule, sel) for rule in rules for sel in rule.selectors for n in body.css(sel)]
         if found:

@@ -10,12 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
 
 from cleaner.model import Category
-
-if TYPE_CHECKING:  # pragma: no cover
-    from selectolax.lexbor import LexborNode
 
 #: Never text: removed before anything else (not reported; they hold code, not words).
 JUNK_TAGS = (
@@ -361,27 +357,3 @@ def _tag_ids(names: frozenset[str]) -> dict[str, int]:
     if len(ids) != len(names):  # pragma: no cover - Lexbor changed
         raise RuntimeError(f"cannot read Lexbor's tag ids of {sorted(names - ids.keys())}")
     return ids
-
-
-@cache
-def junk_tag_ids() -> frozenset[int]:
-    """Lexbor's tag ids of :data:`JUNK_TAGS` (:func:`tag_ids`)."""
-    return frozenset(tag_ids(JUNK_TAGS).values())
-
-
-def strip_junk(body: LexborNode) -> None:
-    """Take the elements that never hold text (:data:`JUNK_TAGS`) out of the tree.
-
-    One walk of the body's elements for all of them, each told by its Lexbor tag id (a
-    small int): ``strip_tags`` walks the whole document once per tag, and a selector
-    list of the twenty tags (``body.css``) costs half again as much as this walk, since
-    Lexbor matches the list's selectors one by one. The matches are collected first and
-    unlinked after the walk, in document order, as the selector list gave them. Each is
-    only unlinked, as ``strip_tags`` does, never freed, so a match inside an earlier one
-    (an ``<input>`` in a ``<label>``) is safe to unlink too; the head is left alone,
-    since nothing reads it after this. Pages without pack selectors skip this walk: the
-    walk that reads their text units unlinks the junk on the way
-    (:func:`cleaner.html.root._units`)."""
-    junk = junk_tag_ids()
-    for node in [n for n in body.traverse() if n.tag_id in junk]:
-        node.decompose(recursive=False)

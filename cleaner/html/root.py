@@ -18,7 +18,6 @@ from cleaner.html.flags import (
     BLOCK_TAGS,
     HEADINGS,
     flag_of,
-    junk_tag_ids,
     tag_ids,
 )
 from cleaner.html.prose import (
@@ -461,33 +460,14 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
 
     The step up is not cached per parent: nearly every text node has a parent of its own
     (a link, a span), so a cache costs a lookup and a store per text node and saves almost
-    no steps. The unit is looked up once per text node, by its block's id.
-
-    The same walk takes the junk elements out (:func:`strip_junk`, which a page with pack
-    rules has run already): their subtrees are stepped over, and they are unlinked at the
-    end, before any text length is read. A walk of the page's elements saved."""
+    no steps. The unit is looked up once per text node, by its block's id."""
     units: dict[int, list[Any]] = {}  # block id -> [block, tag, pieces, link characters]
     owners, link_id, text_id = _owner_ids()
-    junk_ids = junk_tag_ids()
-    junk: list[LexborNode] = []
-    body_id = body.mem_id
-    resume = -1  # inside a junk element: the id of the first node after it
     # whitespace-only text nodes (a third of a page's nodes) are skipped in C; elements and
     # comments (three nodes in four) are told from text nodes by their tag id, a plain int,
     # before any text is read
     for node in body.traverse(include_text=True, skip_empty=True):
-        if resume >= 0:
-            if node.mem_id != resume:
-                continue
-            resume = -1
-        tid = node.tag_id
-        if tid != text_id:
-            if tid in junk_ids:
-                junk.append(node)
-                after = _after(node, body_id)
-                if after is None:
-                    break  # the rest of the body is inside it
-                resume = after.mem_id
+        if node.tag_id != text_id:
             continue
         text = node.text_content
         if text is None:
@@ -516,8 +496,6 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
             unit[2].append(text)
             if in_link:
                 unit[3] += len(text)
-    for node in junk:
-        node.decompose(recursive=False)
     out = []
     for owner, tag, pieces, links in units.values():
         raw = "".join(pieces)
@@ -534,21 +512,6 @@ def _units(body: LexborNode) -> list[tuple[LexborNode, str, int, str]]:
         if text:
             out.append((owner, text, min(links, len(text)), tag))
     return out
-
-
-def _after(node: LexborNode, body_id: int) -> LexborNode | None:
-    """The first node after ``node``'s subtree that the walk of :func:`_units` meets (it
-    skips whitespace-only text), or None at the end of the body."""
-    while True:
-        nxt = node.next
-        while nxt is not None:
-            if not nxt.is_empty_text_node:
-                return nxt
-            nxt = nxt.next
-        up = node.parent
-        if up is None or up.mem_id == body_id:
-            return None
-        node = up
 
 
 @cache
