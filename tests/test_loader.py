@@ -1382,3 +1382,15 @@ def test_one_pack_per_id_in_from_sources():
 
 def test_hash_changes_with_the_pack_id():
     assert load(MINIMAL, "acme.yaml").hash != load(MINIMAL, "acme2.yaml").hash
+
+
+def test_built_in_packs_read_alike_without_libyaml():
+    # libyaml (CSafeLoader) is optional: without it PyYAML's pure-Python reader parses the
+    # packs, and it is stricter (an unquoted "?" inside a flow list is a syntax error to it,
+    # a plain character to libyaml). Every pack must read the same with both.
+    rules = Path(__file__).resolve().parent.parent / "rules"
+    for path in sorted(rules.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        pure = yaml.load(text, Loader=yaml.SafeLoader)
+        fast = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        assert pure == fast, path.name
