@@ -528,6 +528,16 @@ def test_a_list_of_links_in_the_article_still_goes_as_a_run(generic: Cleaner) ->
     assert lines(generic.clean_html(page(body)).text) == [*PARA, *MORE[:2]]
 
 
+def _beside_related_links(generic: Cleaner, own_list: str) -> list[str]:
+    """The output lines of a story holding ``own_list``, with a list of two related links
+    ("Buses cut", "Trams late") after its fourth paragraph: those must always go."""
+    related = "".join(
+        f'<li><a href="/{n}">{i}</a></li>' for n, i in enumerate(["Buses cut", "Trams late"])
+    )
+    body = story(PARA[:3], own_list, [PARA[3], f"<ul>{related}</ul>", *MORE[:2]])
+    return lines(generic.clean_html(page(body)).text)
+
+
 def test_a_list_of_fixes_keeps_its_linked_entries_beside_its_sentences(
     generic: Cleaner,
 ) -> None:
@@ -541,11 +551,7 @@ def test_a_list_of_fixes_keeps_its_linked_entries_beside_its_sentences(
         "<li>In progress:<ul><li><a href='/t/90'>Ticket 90 - fares page shows old zones</a>"
         "</li></ul></li>"
     )
-    related = "".join(
-        f'<li><a href="/{n}">{i}</a></li>' for n, i in enumerate(["Buses cut", "Trams late"])
-    )
-    body = story(PARA[:3], f"<ul>{entries}</ul>", [PARA[3], f"<ul>{related}</ul>", *MORE[:2]])
-    out = lines(generic.clean_html(page(body)).text)
+    out = _beside_related_links(generic, f"<ul>{entries}</ul>")
     assert "Priya moved the tram timetable parser off the main thread" in out
     assert "Ticket 90 - fares page shows old zones" in out
     assert "Buses cut" not in out and "Trams late" not in out
@@ -561,11 +567,7 @@ def test_a_checklist_keeps_the_one_question_that_links_an_older_post(generic: Cl
         "Is there a stop near the hospital?",
     ]
     listed = "".join(f"<li>{q}</li>" for q in questions)
-    related = "".join(
-        f'<li><a href="/{n}">{i}</a></li>' for n, i in enumerate(["Buses cut", "Trams late"])
-    )
-    body = story(PARA[:3], f"<ul>{listed}</ul>", [PARA[3], f"<ul>{related}</ul>", *MORE[:2]])
-    out = lines(generic.clean_html(page(body)).text)
+    out = _beside_related_links(generic, f"<ul>{listed}</ul>")
     assert "Is the fare the same at night?" in out
     assert "Who drives the last bus?" in out
     assert "Buses cut" not in out and "Trams late" not in out
