@@ -1099,6 +1099,20 @@ def test_hinted_title_beside_a_twin_body_stays_out(generic: Cleaner) -> None:
     assert "Findings" not in out and PARA[2] in out
 
 
+def test_a_deck_in_a_subheading_above_the_body_is_printed_once(generic: Cleaner) -> None:
+    # a deck (standfirst) set as an <h2> right before the body's container is a root of
+    # its own (the lead) and also the element before the body: one line, not two
+    deck = "The council keeps all three late routes after a second round of public hearings."
+    body = (
+        '<div class="noticia"><h1>Night buses stay</h1>'
+        f'<h2 class="entradilla">{deck}</h2>'
+        f'<div class="cuerpo-noticia">{"".join(f"<p>{p}</p>" for p in PARA)}</div></div>'
+    )
+    r = generic.clean_html(page(body))
+    assert "+" in r.root
+    assert lines(r.text) == [deck, *PARA]
+
+
 # -- tables whose cells wrap their text in blocks -------------------------------------------------
 def _town_table(cell: str = "<div>{}</div>") -> str:
     rows = ""

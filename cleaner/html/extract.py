@@ -165,10 +165,17 @@ def extract(
     total = sum(len(_node_text(r).strip()) for r in roots)
     kept = frozenset(keep_ids) | frozenset(n.mem_id for sel in keep for n in body.css(sel))
     w = _Walker(skip=True, total=total, br_lines=br_lines, keep=kept or _NONE)
+    root_ids = {r.mem_id for r in roots}
     for r in roots:
         if len(roots) > 1 and how == "paragraphs":
             heading = _section_title(r)
-            if heading is not None:
+            # a subheading that is a root itself (a deck set as an <h2> right above the
+            # body, taken as the lead) is walked as one: a second walk repeats its line
+            if (
+                heading is not None
+                and heading.mem_id not in root_ids
+                and not _inside(heading, root_ids, body)
+            ):
                 w.walk(heading)
         w.walk(r)
     desc = " + ".join(_describe(r) for r in roots[:3]) + (" ..." if len(roots) > 3 else "")
