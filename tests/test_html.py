@@ -480,6 +480,9 @@ def test_unknown_publisher_is_an_error(cleaner: Cleaner) -> None:
         ("article-body share-tools", None),  # the article's own container
         ("hidden-xs", None),
         ("is-hidden", "hidden"),
+        ("cmp-wrapper", "cookie"),  # a consent manager's box
+        ("cmp-text", None),  # Adobe Experience Manager's text component
+        ("cmp-title__text", None),
     ],
 )
 def test_class_hints(names: str, reason: str | None) -> None:
@@ -1111,6 +1114,23 @@ def test_a_deck_in_a_subheading_above_the_body_is_printed_once(generic: Cleaner)
     r = generic.clean_html(page(body))
     assert "+" in r.root
     assert lines(r.text) == [deck, *PARA]
+
+
+def test_a_story_in_adobe_experience_manager_components_is_kept(generic: Cleaner) -> None:
+    # AEM's core components print each paragraph in a div.cmp-text and each subheading in
+    # a div.cmp-title: "cmp-" is also a consent manager's prefix, but these are the story
+    blocks = "".join(
+        f'<div class="text aem-GridColumn"><div class="cmp-text"><p>{p}</p></div></div>'
+        for p in PARA[:2]
+    )
+    blocks += '<div class="title"><div class="cmp-title"><h2 class="cmp-title__text">Costs</h2>'
+    blocks += "</div></div>" + "".join(
+        f'<div class="text aem-GridColumn"><div class="cmp-text"><p>{p}</p></div></div>'
+        for p in PARA[2:]
+    )
+    consent = '<div class="cmp-wrapper"><p>We use cookies to count visits to the site.</p></div>'
+    body = f'<div class="cmp-container"><h1>Night buses stay</h1>{blocks}</div>{consent}'
+    assert lines(generic.clean_html(page(body)).text) == [*PARA[:2], "Costs", *PARA[2:]]
 
 
 # -- tables whose cells wrap their text in blocks -------------------------------------------------

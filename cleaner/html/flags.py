@@ -205,9 +205,13 @@ _HINT_RE = re.compile(
 )
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+#: Class tokens that name the article's own blocks though they start with a hint word.
+#: ``cmp-`` is a consent manager's prefix, and also that of Adobe Experience Manager's core
+#: components, which print each run of a story's paragraphs in a ``div.cmp-text`` and its
+#: subheadings in a ``div.cmp-title`` (inside a ``cmp-container``): the article itself.
 _HINT_EXCEPT = re.compile(
     r"(?<![a-z0-9])(?:commentary|article-?body|story-?body|post-?content|entry-?content|"
-    r"navigation-?content|main)(?![a-z0-9])"
+    r"navigation-?content|main|cmp-(?:text|title|container|contentfragment))(?![a-z0-9])"
 )
 
 
