@@ -288,3 +288,37 @@ def test_a_teaser_card_beside_a_long_div_paragraph_elsewhere_stays_out(
     body = f"<article><h1>Weir to be repaired</h1><div>{long_para}</div></article>{card}"
     got = lines(generic.clean_html(page(body)).text)
     assert got == [long_para]
+
+
+def test_the_points_of_a_summary_above_the_body_are_kept(generic: Cleaner) -> None:
+    # "Key points" (or a live blog's summary) set as a list in a box of its own between
+    # the title and the body's container: each point a sentence, some too short to weigh
+    # as prose
+    points = [
+        "The board will repair the weir before the winter rains.",
+        "The towpath closes for eleven weeks.",
+        "Anglers keep the north bank on weekends.",
+    ]
+    body = (
+        '<article><h1>Weir to be repaired</h1><div class="summary-box"><ul>'
+        + "".join(f"<li>{p}</li>" for p in points)
+        + '</ul></div><div class="article-text">'
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + "</div></article>"
+        + teasers()
+    )
+    assert lines(generic.clean_html(page(body)).text) == [*points, *STORY]
+
+
+def test_a_rating_widget_above_the_body_is_not_a_summary(generic: Cleaner) -> None:
+    # a list item of prose length that does not end like a sentence is a widget's label
+    body = (
+        '<article><h1>Weir to be repaired</h1><ul class="star-rating">'
+        "<li>Currently rated 3 out of 5 stars by our readers 12</li>"
+        '<li><a href="#">Rate 1 star</a></li></ul><div class="article-text">'
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + "</div></article>"
+    )
+    out = lines(generic.clean_html(page(body)).text)
+    assert out[-len(STORY) :] == STORY
+    assert not any("rated" in line for line in out)

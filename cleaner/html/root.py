@@ -366,26 +366,37 @@ def paragraph_roots(
     picked: dict[float, LexborNode] = {}
     root_set = set(roots)
     loose: list[int] = []
+    points: list[int] = []  # list items of prose there (a summary's points)
     for k, (chain, g, _) in enumerate(paras):
         if root_set.isdisjoint(chain):
-            if g and scope in chain and flagged.isdisjoint(chain) and para_nodes[k].tag == "p":
-                loose.append(k)
+            if g and scope in chain and flagged.isdisjoint(chain):
+                tag = para_nodes[k].tag
+                if tag == "p":
+                    loose.append(k)
+                elif tag == "li" and _ends_sentence(para_nodes[k].text(deep=True)):
+                    points.append(k)  # a summary's point is a sentence, a widget's is not
         else:
             for r in root_set.intersection(chain):
                 picked.setdefault(k, nodes[r])
-    if picked and loose:  # only gaps inside the body's span: what follows it is furniture
+    if picked and (loose or points):  # only gaps inside the body's span, and its opening
         lo, hi = min(picked), max(picked)
         for k in loose:
             if lo < k < hi:
                 picked[k] = para_nodes[k]
         # ...and the body's opening paragraphs, set before a "read more" box that holds the
-        # rest: the unbroken run of them right above the body, below the title (a caption's
-        # <p> ends it: its own class is not in its chain)
+        # rest, or the points of a summary above the body ("Key points", a live blog's
+        # summary): the unbroken run of them right above the body, below the title (a
+        # caption's <p> ends it: its own class is not in its chain)
         start = int(lo)  # a paragraph's index: leads (fractions) are not in yet
         top = max((seq for seq, _ in titles if seq < seqs[start]), default=-1)
-        k, near = start - 1, set(loose)
-        while k in near and seqs[k] > top and flag_of("p", para_nodes[k].attributes) is None:
-            picked[k] = para_nodes[k]
+        k, near = start - 1, {*loose, *points}
+        while (
+            k in near
+            and seqs[k] > top
+            and flag_of(para_nodes[k].tag or "", para_nodes[k].attributes) is None
+        ):
+            # a point's whole list, with its points too short to weigh as prose
+            picked[k] = para_nodes[k] if k in loose else nodes[paras[k][0][0]]
             k -= 1
     for key, node in _lead(paras, seqs, titles, leads, root_set, flagged, para_nodes):
         picked.setdefault(key, node)
