@@ -322,3 +322,38 @@ def test_a_rating_widget_above_the_body_is_not_a_summary(generic: Cleaner) -> No
     out = lines(generic.clean_html(page(body)).text)
     assert out[-len(STORY) :] == STORY
     assert not any("rated" in line for line in out)
+
+
+def test_the_last_paragraphs_after_a_box_in_a_container_of_their_own_are_kept(
+    generic: Cleaner,
+) -> None:
+    # the body's last two paragraphs follow a newsletter box, in a container of another
+    # name: too little prose for a sibling of the body, but nothing else is in it
+    signup = (
+        '<div class="newsletter-inline"><h3>Get the Gazette daily</h3>'
+        "<p>Sign up for our free morning email with the top stories.</p></div>"
+    )
+    body = (
+        "<article><h1>Weir to be repaired</h1>"
+        f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in STORY[:8])}</div>'
+        f'{signup}<div class="article-body-end">{"".join(f"<p>{p}</p>" for p in STORY[8:])}'
+        "</div></article>"
+    )
+    assert lines(generic.clean_html(page(body)).text) == STORY
+
+
+def test_teaser_cards_right_after_the_body_are_not_its_last_paragraphs(
+    generic: Cleaner,
+) -> None:
+    cards = "".join(
+        f'<div class="card"><h3><a href="/s{i}">Story number {i} from the valley</a></h3>'
+        f"<p>A short summary of another story that has nothing to do with the weir {i}.</p>"
+        "</div>"
+        for i in range(2)
+    )
+    body = (
+        "<article><h1>Weir to be repaired</h1>"
+        f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in STORY)}</div>'
+        f'<div class="query-loop">{cards}</div></article>'
+    )
+    assert lines(generic.clean_html(page(body)).text) == STORY

@@ -353,6 +353,22 @@ def paragraph_roots(
                 and flagged.isdisjoint(ch)
             ):
                 roots.append(i)
+        # ...and the next one after it, however short, when it holds nothing but prose
+        # paragraphs set right in it: the body's last paragraphs in a container of
+        # another name, after a box between them (a newsletter sign-up, an ad). A list of
+        # teasers sets each paragraph in a card of its own.
+        nxt = next((i for i in range(best + 1, n) if chains[i][1:2] == (up,) and units[i]), -1)
+        if (
+            nxt >= 0
+            and nxt not in roots
+            and flagged.isdisjoint(chains[nxt])
+            and all(
+                chain[0] == nxt and g and para_nodes[k].tag == "p"
+                for k, (chain, g, _) in enumerate(paras)
+                if nxt in chain
+            )
+        ):
+            roots.append(nxt)
     nested = {r for r in roots if not set(roots).isdisjoint(chains[r][1:])}
     roots = sorted(r for r in roots if r not in nested)
     # paragraphs near the body but outside its container (a closing line after an ad
