@@ -1133,6 +1133,20 @@ def test_a_story_in_adobe_experience_manager_components_is_kept(generic: Cleaner
     assert lines(generic.clean_html(page(body)).text) == [*PARA[:2], "Costs", *PARA[2:]]
 
 
+def test_the_placeholder_of_an_amp_ad_slot_goes(generic: Cleaner) -> None:
+    slot = (
+        '<amp-ad width="300" height="250" type="doubleclick" data-slot="/1/story">'
+        "<div placeholder>Loading ad</div><div fallback>Advertisement</div></amp-ad>"
+    )
+    body = (
+        '<article><h1>Night buses stay</h1><div class="amp-wp-article-content">'
+        f"<p>{PARA[0]}</p><p>{PARA[1]}</p>{slot}<p>{PARA[2]}</p><p>{PARA[3]}</p></div></article>"
+    )
+    r = generic.clean_html(page(body))
+    assert lines(r.text) == PARA
+    assert any(n.rule_id == "generic/advert" and n.selector == "amp-ad" for n in r.nodes)
+
+
 # -- tables whose cells wrap their text in blocks -------------------------------------------------
 def _town_table(cell: str = "<div>{}</div>") -> str:
     rows = ""

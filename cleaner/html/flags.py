@@ -98,6 +98,11 @@ _TAG_FLAGS: dict[str, tuple[str, Category]] = {
     "footer": ("footer", "navigation"),
     "menu": ("nav", "navigation"),
     "figcaption": ("caption", "photo-credit"),
+    # AMP's ad slots and third-party widgets (Outbrain, Taboola) print a placeholder or a
+    # fallback ("Loading ad", "Advertisement") inside the element
+    "amp-ad": ("advert", "advertisement"),
+    "amp-sticky-ad": ("advert", "advertisement"),
+    "amp-embed": ("advert", "advertisement"),
 }
 _TAG_FLAG_NAMES = {tag: name for tag, (name, _) in _TAG_FLAGS.items()}
 _ROLE_FLAGS: dict[str, tuple[str, Category]] = {
