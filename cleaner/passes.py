@@ -289,8 +289,10 @@ class Layout:
         first line that does is the one that decides: ``guard`` (the rule's
         ``unless_after``) matches it ("The following members voted against the proposal:").
         Shape rules take a run of short unpunctuated lines for a menu or a teaser block, and
-        so would they a list of names or places under the sentence that announces it. At most
-        :data:`LIST_REACH` lines up: a block that long is no list of the sentence's.
+        so would they a list of names or places under the sentence that announces it. On the
+        way up, an unpunctuated line the guard matches decides too: a heading that names its
+        list without a colon ("Ingredients", "Pros", "Line-ups", set as a subheading). At
+        most :data:`LIST_REACH` lines up: a block that long is no list of the sentence's.
         """
         alive, keys, order = self.work.alive, self.keys, self.order
         for j in range(k - 1, max(k - 1 - LIST_REACH, -1), -1):
@@ -300,6 +302,8 @@ class Layout:
             key = keys[i]
             if _ENDS_PUNCTUATED.search(key):
                 return guard.search(key) is not None
+            if guard.search(key) is not None:
+                return True
         return False
 
     def followed(self, rule: CompiledRule, guard: LazyPattern, k: int) -> bool:

@@ -618,6 +618,24 @@ class TestShapes:
         r = run(dropped, text, engine, publisher="lists", common=False)
         assert r.text == "\n".join([LONG, LONG + " Two."])
 
+    def test_unless_after_a_bare_heading_the_guard_names(self, engine: str) -> None:
+        """An unpunctuated line the guard matches, met on the way up, introduces the list
+        under it ("Pros" set as a subheading); other unpunctuated lines are walked over."""
+        rule = (
+            "  - id: menu\n    shape: {max_words: 3, final_punctuation: false}\n"
+            "    run: 3\n    unless: '^(?:Pros|Cons)$'\n    unless_after: ':$|^(?:Pros|Cons)$'\n"
+            "    category: navigation\n    why: menus\n"
+        )
+        rs = ruleset(("lists", "publisher: Lists\nrules:\n" + rule))
+        pros = ["Pros", "Warm sound", "Light case", "Long battery"]
+        items = [*pros, "Cons", "No charging", "Loud fan", "Slow app"]
+        text = "\n".join([LONG, *items, LONG + " Two."])
+        assert run(rs, text, engine, publisher="lists", common=False).text == text
+        menu = ["Home", "Sport", "Weather"]
+        text = "\n".join([LONG, *menu, LONG + " Two."])
+        r = run(rs, text, engine, publisher="lists", common=False)
+        assert [x.text for x in r.removals] == menu
+
     def test_final_punctuation_counts_quotes_and_colons(self, engine: str) -> None:
         rs = ruleset(SHAPES)
         text = "\n".join([LONG, "He said:", "\u201cNo.\u201d", "Fine!", LONG + " Two."])
