@@ -300,10 +300,10 @@ class Layout:
             if not alive[i]:  # dropped earlier in this pass
                 continue
             key = keys[i]
-            if _ENDS_PUNCTUATED.search(key):
-                return guard.search(key) is not None
             if guard.search(key) is not None:
                 return True
+            if _ENDS_PUNCTUATED.search(key):
+                return False
         return False
 
     def followed(self, rule: CompiledRule, guard: LazyPattern, k: int) -> bool:

@@ -78,3 +78,18 @@ def test_builtin_packs_lint_clean() -> None:
 def test_publisher_packs_list_sources() -> None:
     thin = [p.id for p in RULES.packs if p.kind != "shared" and len(p.sources) < 3]
     assert not thin, f"packs with fewer than three source pages: {thin}"
+
+
+def test_common_list_lead_in_anchors_differ_only_in_the_widget_check() -> None:
+    """The common pack writes its list lead-in twice (YAML cannot join two strings): once
+    with the widget-word check the label rules need, once plain for the shape rules. An
+    edit of one alone would make the two kinds of rule disagree on what a list is."""
+    guards = {r.unless_after for r in RULES.rules if r.pack == "common" and r.unless_after}
+    full = next(g for g in guards if g.startswith(r"^(?!.*\b(?:[Ss]hare"))
+    plain = next(g for g in guards if g.startswith(r"^[^:]{25,}:"))
+    body = full[full.index(r"(?:[^:]{25,}:") + len("(?:") : -1]
+
+    def branches(pattern: str) -> list[str]:  # a branch's own "^" changes nothing here
+        return [b.removeprefix("^") for b in pattern.split("|")]
+
+    assert branches(body) == branches(plain)
